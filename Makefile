@@ -1,0 +1,50 @@
+# Pertinent: the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install system-deps services lint test test-fast demo stop bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[postgres,redis,test]'
+	touch $@
+
+install: $(STAMP)  ## create .venv and install the sidecar with its test tools
+
+system-deps:  ## Debian packages the full suite needs (PHP, WordPress, MariaDB, Chromium, Node): installed only if missing
+	bash scripts/system-deps.sh
+
+services:  ## start the local PostgreSQL and Redis if they are not running
+	bash scripts/services.sh
+
+lint: install  ## ruff over Python, php -l over the plugin, node --check over the snippet
+	$(BIN)/ruff check sidecar sdk/python tests bench scripts
+	bash scripts/lint-other.sh
+
+test: install system-deps services lint  ## install what is needed and run the whole suite
+	bash scripts/run-pytest.sh
+
+test-fast: install services  ## the suite without the real-server, WordPress and browser tests
+	bash scripts/run-pytest.sh -m "not slow"
+
+demo: install  ## generate the demo site, train, start the sidecar (and WordPress where PHP is available)
+	$(BIN)/pertinent demo
+
+stop:  ## stop what `make demo` started
+	$(BIN)/pertinent demo --stop
+
+bench: install services  ## latency, throughput, memory and training-time numbers (prints, never fails on speed)
+	$(PY) -m bench
+
+clean:  ## remove the virtualenv and runtime data (var/)
+	rm -rf $(VENV) var

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# php -l over the plugin and node --check over the snippet sources, once those parts exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -d wp-plugin ] && find wp-plugin -name '*.php' | grep -q .; then
+  find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
+  echo "lint: php -l passed on $(find wp-plugin -name '*.php' | wc -l) files"
+fi
+if [ -d sdk/js/src ] && find sdk/js/src -name '*.js' | grep -q .; then
+  for f in $(find sdk/js/src sdk/js/test -name '*.js' 2>/dev/null); do node --check "$f"; done
+  echo "lint: node --check passed"
+fi

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages for the WordPress and browser parts of the suite, installed only when missing.
+# Nothing under /etc is configured by hand: WordPress runs from a copy under var/.
+set -euo pipefail
+pkgs=()
+command -v php >/dev/null 2>&1 || pkgs+=(php-cli php-mysql php-curl php-xml php-mbstring php-sqlite3)
+[ -d /usr/share/wordpress ] || pkgs+=(wordpress)
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
+command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
+command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  echo "system-deps: installing ${pkgs[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+echo "system-deps: PHP $(php -r 'echo PHP_VERSION;'), $(chromium --version 2>/dev/null | head -n1), node $(node --version)"

@@ -1,0 +1,1 @@
+"""Pertinent: the personalization sidecar. The app factory lives here (filled in by the HTTP layer)."""

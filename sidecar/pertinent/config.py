@@ -1,0 +1,109 @@
+"""Configuration in one place: defaults, then the environment, then a test mapping; validated at start."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+ENV_PREFIX = "PERTINENT_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting the sidecar reads; each field maps to PERTINENT_<FIELD> in the environment."""
+
+    data_dir: Path = Path("var")
+    models_dir: Path = Path("models")
+    api_key: str = ""
+    public_key: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    # sqlite:///path/to.db (default: DATA_DIR/pertinent.db) or postgresql://user@host/db
+    store_url: str = ""
+    # diskcache:///path (default: DATA_DIR/cache) or redis://host:port/db
+    cache_url: str = ""
+    decision_ttl: int = 300
+    segment_ttl: int = 60
+    max_body_bytes: int = 1_048_576
+    max_events_per_batch: int = 500
+    max_content_per_batch: int = 1000
+    reload_interval: float = 5.0
+    retention_days: int = 180
+    history_limit: int = 50
+    log_level: str = "INFO"
+    # Event weights for training implicit feedback: view < click < conversion.
+    event_weights: dict = field(default_factory=lambda: {
+        "impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0})
+
+    @property
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{(self.data_dir / 'pertinent.db').resolve()}"
+
+    @property
+    def resolved_cache_url(self) -> str:
+        return self.cache_url or f"diskcache:///{(self.data_dir / 'cache').resolve()}"
+
+
+def _parse(name: str, raw: str, current):
+    """Turn one environment string into the type of the field's default, naming the variable on failure."""
+    var = ENV_PREFIX + name.upper()
+    try:
+        if isinstance(current, bool):
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError("expected true/false")
+            return raw.lower() in ("1", "true", "yes")
+        if isinstance(current, int):
+            value = int(raw)
+            if value < 0:
+                raise ValueError("must not be negative")
+            return value
+        if isinstance(current, float):
+            value = float(raw)
+            if value < 0:
+                raise ValueError("must not be negative")
+            return value
+        if isinstance(current, Path):
+            return Path(raw)
+        if isinstance(current, tuple):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if isinstance(current, dict):
+            pairs = (part.split("=", 1) for part in raw.split(",") if part.strip())
+            return {k.strip(): float(v) for k, v in pairs}
+        return raw
+    except ValueError as exc:
+        raise ConfigError(f"{var}={raw!r} is not valid: {exc}") from None
+
+
+def _validate(cfg: Config) -> Config:
+    """Checks that span fields: URL schemes, log level, origins."""
+    if cfg.store_url and not cfg.store_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(f"PERTINENT_STORE_URL={cfg.store_url!r}: expected sqlite:///PATH or postgresql://...")
+    if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
+        raise ConfigError(f"PERTINENT_CACHE_URL={cfg.cache_url!r}: expected diskcache:///PATH or redis://...")
+    if cfg.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"PERTINENT_LOG_LEVEL={cfg.log_level!r}: expected DEBUG, INFO, WARNING or ERROR")
+    for origin in cfg.allowed_origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"PERTINENT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://example.com")
+    if cfg.api_key and len(cfg.api_key) < 16:
+        raise ConfigError("PERTINENT_API_KEY must be at least 16 characters")
+    return cfg
+
+
+def load_config(env: dict | None = None, overrides: dict | None = None) -> Config:
+    """Defaults, then PERTINENT_* variables from `env` (os.environ by default), then `overrides`."""
+    env = os.environ if env is None else env
+    values = {}
+    defaults = Config()
+    for f in fields(Config):
+        raw = env.get(ENV_PREFIX + f.name.upper())
+        if raw is not None and raw != "":
+            values[f.name] = _parse(f.name, raw, getattr(defaults, f.name))
+    cfg = replace(defaults, **values)
+    if overrides:
+        unknown = set(overrides) - {f.name for f in fields(Config)}
+        if unknown:
+            raise ConfigError(f"unknown configuration keys: {sorted(unknown)}")
+        cfg = replace(cfg, **overrides)
+    return _validate(cfg)

@@ -1,0 +1,156 @@
+"""The domain's value objects: catalog items, behaviour events, decide requests and decisions.
+
+These are the contract between routes, the decision core, stores and models. They carry no
+behaviour beyond small conveniences, so every part can build and read them without the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+EVENT_TYPES = ("impression", "view", "click", "dwell", "conversion")
+SLOT_KINDS = ("banner", "cta", "recommendations", "read_next")
+CONTENT_STATUSES = ("publish", "draft", "pending", "private", "future", "trash")
+SOURCES = ("rules", "model", "popular", "default")
+# Editor metadata keys the plugin's panel writes; any other key is kept as free metadata.
+META_KEYS = ("topics", "audience", "funnel_stage", "intent")
+
+
+@dataclass(slots=True)
+class ContentItem:
+    """One catalog entry: a post, page, product or a banner/CTA variant, as the CMS describes it."""
+
+    id: str
+    title: str = ""
+    url: str = ""
+    type: str = "post"
+    excerpt: str = ""
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    # Editor metadata: topics, audience, funnel_stage, intent (each a list of strings) and free keys.
+    meta: dict = field(default_factory=dict)
+    status: str = "publish"
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    # Editor rules on this item: [{"action": "pin"|"exclude", "when": {...}, "slots": [...]}].
+    targeting: list[dict] = field(default_factory=list)
+    # Scheduling window for variants; outside it the item is never chosen.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == "publish"
+
+
+@dataclass(slots=True)
+class Event:
+    """One behaviour event. No IP, no user agent, no full referrer URL: nothing personal is stored."""
+
+    type: str
+    visitor_id: str
+    timestamp: datetime
+    content_id: str | None = None
+    session_id: str | None = None
+    decision_id: str | None = None
+    slot: str | None = None
+    arm: str | None = None
+    value: float | None = None
+    device: str | None = None
+    # Referrer host only (e.g. "www.google.com"): a full URL can carry personal data in its query.
+    referrer: str | None = None
+    country: str | None = None
+    locale: str | None = None
+    url_path: str | None = None
+
+
+@dataclass(slots=True)
+class PageContext:
+    """What the page knows about the request: the page itself, how the visitor came, the device."""
+
+    url: str = ""
+    content_id: str | None = None
+    referrer: str = ""
+    utm: dict = field(default_factory=dict)  # source, medium, campaign, term, content
+    device: str = ""  # desktop | mobile | tablet
+    locale: str = ""
+    country: str = ""
+    consent: bool = True
+    visit_count: int | None = None
+    segment: str | None = None
+    logged_in_role: str | None = None
+    now: datetime | None = None  # time of the request; rules' time windows use it
+
+
+@dataclass(slots=True)
+class SlotRequest:
+    """One place on the page to fill: a name, a kind, optional candidate ids or filters, a count."""
+
+    name: str
+    kind: str = "recommendations"
+    count: int = 1
+    candidates: list[str] = field(default_factory=list)
+    # Filters on the catalog when no candidates are given: {"type": [...], "tags": [...], "categories": [...]}
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DecideRequest:
+    visitor_id: str | None
+    context: PageContext
+    slots: list[SlotRequest]
+    session_id: str | None = None
+
+
+@dataclass(slots=True)
+class ScoredItem:
+    """A chosen item; title and url come from the catalog so a non-WordPress page can render a link."""
+
+    id: str
+    score: float
+    title: str = ""
+    url: str = ""
+
+
+@dataclass(slots=True)
+class SlotDecision:
+    """What one slot shows: items (best first), where they came from and why, in a few words."""
+
+    name: str
+    kind: str
+    items: list[ScoredItem]
+    source: str  # rules | model | popular | default
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "content_ids": [i.id for i in self.items],
+            "scores": [round(i.score, 6) for i in self.items],
+            "items": [{"id": i.id, "title": i.title, "url": i.url} for i in self.items],
+            "source": self.source,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class Decision:
+    """The answer to one page: a slot decision per slot, one id to join events back, the model version."""
+
+    id: str
+    slots: list[SlotDecision]
+    model_version: str | None
+    arm: str = "model"
+    ttl: int = 0
+    cached: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "decision_id": self.id,
+            "model_version": self.model_version,
+            "arm": self.arm,
+            "ttl": self.ttl,
+            "cached": self.cached,
+            "slots": {s.name: s.to_dict() for s in self.slots},
+        }

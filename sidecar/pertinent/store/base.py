@@ -1,0 +1,82 @@
+"""The store interface: catalog, events and visitor data. One implementation per backend.
+
+Routes, the decision core and training talk only to this interface; SQLite (embedded default) and
+PostgreSQL (scale-out) implement it and pass the same test suite.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from ..domain import ContentItem, Event
+
+
+class Store(abc.ABC):
+    """Durable storage. Every write method returns only after the data is committed."""
+
+    url: str
+
+    # --- catalog -------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def upsert_content(self, items: Iterable[ContentItem]) -> int:
+        """Insert or replace catalog items in one transaction; returns how many were written."""
+
+    @abc.abstractmethod
+    def delete_content(self, content_id: str) -> bool:
+        """Remove an item from the catalog; False when it was not there."""
+
+    @abc.abstractmethod
+    def get_content(self, content_id: str) -> ContentItem | None:
+        """One catalog item, or None."""
+
+    @abc.abstractmethod
+    def list_content(self, statuses: tuple[str, ...] | None = None) -> list[ContentItem]:
+        """The whole catalog (optionally only some statuses), ordered by id."""
+
+    @abc.abstractmethod
+    def catalog_revision(self) -> int:
+        """A number that grows on every catalog write, so readers can tell their snapshot is stale."""
+
+    # --- events --------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_events(self, events: list[Event]) -> int:
+        """Append events in one transaction; returns how many were stored. Durable on return."""
+
+    @abc.abstractmethod
+    def visitor_history(self, visitor_id: str, limit: int = 50) -> list[Event]:
+        """The visitor's most recent events (newest first), impressions excluded."""
+
+    @abc.abstractmethod
+    def iter_events(self, since: datetime | None = None, until: datetime | None = None,
+                    batch_size: int = 50_000) -> Iterator[list[Event]]:
+        """All events in time order, in batches, for training and reports."""
+
+    @abc.abstractmethod
+    def count_events(self) -> int:
+        """How many events are stored."""
+
+    @abc.abstractmethod
+    def popular_content(self, since: datetime | None, limit: int = 100) -> list[tuple[str, float]]:
+        """Content ids by weighted interaction count since a time: the cold-start fallback."""
+
+    @abc.abstractmethod
+    def purge_events(self, older_than: datetime) -> int:
+        """Delete events older than a time (retention); returns how many went."""
+
+    # --- visitors (privacy) --------------------------------------------------------------------
+    @abc.abstractmethod
+    def export_visitor(self, visitor_id: str) -> dict:
+        """Everything stored about a visitor: {"visitor_id": ..., "events": [...]}."""
+
+    @abc.abstractmethod
+    def erase_visitor(self, visitor_id: str) -> int:
+        """Delete everything stored about a visitor; returns how many rows went."""
+
+    # --- lifecycle -----------------------------------------------------------------------------
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise if the backend cannot be reached."""
+
+    def close(self) -> None:
+        """Release connections; safe to call twice."""
