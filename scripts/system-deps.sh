@@ -9,9 +9,10 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(maria
 command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+command -v docker-compose >/dev/null 2>&1 || pkgs+=(docker-compose)  # validates docker-compose.yml offline; no engine runs here
 if [ ${#pkgs[@]} -gt 0 ]; then
   echo "system-deps: installing ${pkgs[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+  apt-get update -qq -o DPkg::Lock::Timeout=600
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${pkgs[@]}" >/dev/null
 fi
 echo "system-deps: PHP $(php -r 'echo PHP_VERSION;'), $(chromium --version 2>/dev/null | head -n1), node $(node --version)"
