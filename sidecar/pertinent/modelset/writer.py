@@ -1,0 +1,145 @@
+"""Write a model set folder (artifacts + manifest) atomically, and move the LIVE / CANARY pointers."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import secrets
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+
+from ..errors import ModelSetError
+from .manifest import FORMAT, MANIFEST_NAME, is_safe_name, library_versions, sha256_bytes
+from .roles import check_role
+
+LIVE_FILE = "LIVE"
+CANARY_FILE = "CANARY"
+
+
+def _iso(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def new_version(now: datetime | None = None) -> str:
+    """A sortable, unique version name: UTC time of creation plus a short random suffix."""
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dict, rows: dict,
+                    feature_schema: dict | None = None, hyperparameters: dict | None = None,
+                    metrics: dict | None = None, baseline_metrics: dict | None = None,
+                    gate: dict | None = None, version: str | None = None) -> Path:
+    """Dump each artifact with joblib, record its sha256 and the library versions, then rename into place."""
+    models_dir = Path(models_dir)
+    version = version or new_version()
+    if not is_safe_name(version):
+        raise ModelSetError("bad_manifest", f"version {version!r} is not a safe folder name")
+    final = models_dir / version
+    if final.exists():
+        raise ModelSetError("version_exists", f"{final} already exists")
+    models_dir.mkdir(parents=True, exist_ok=True)
+    tmp = models_dir / f".tmp-{version}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        entries = {}
+        for role, obj in artifacts.items():
+            if not is_safe_name(role):
+                raise ModelSetError("bad_manifest", f"artifact role {role!r} is not a safe file name")
+            check_role(role, obj)
+            buffer = io.BytesIO()
+            joblib.dump(obj, buffer)
+            data = buffer.getvalue()
+            (tmp / f"{role}.joblib").write_bytes(data)
+            entries[role] = {"file": f"{role}.joblib", "sha256": sha256_bytes(data), "bytes": len(data)}
+        manifest = {
+            "format": FORMAT, "version": version, "created": _iso(datetime.now(timezone.utc)),
+            "data_range": {k: _iso(v) for k, v in (data_range or {}).items()},
+            "rows": dict(rows or {}), "artifacts": entries, "libraries": library_versions(),
+            "feature_schema": feature_schema or {}, "hyperparameters": hyperparameters or {},
+            "metrics": metrics or {}, "baseline_metrics": baseline_metrics or {},
+            "gate": gate if gate is not None else {"passed": True, "reason": "no gate"},
+        }
+        (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+        _fsync_dir(tmp)
+        os.rename(tmp, final)
+        _fsync_dir(models_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename durable; some filesystems refuse to open directories, which is fine to ignore."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_pointer(models_dir: Path, name: str, version: str) -> None:
+    """Write a pointer file through a temp file and a rename, so a reader never sees half a name."""
+    tmp = models_dir / f".{name}.{secrets.token_hex(4)}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(version + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, models_dir / name)
+
+
+def _read_pointer(models_dir, name: str) -> str | None:
+    try:
+        value = (Path(models_dir) / name).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return value or None
+
+
+def promote(models_dir, version: str, *, verify: bool = True) -> None:
+    """Make a version live; with verify (default) its manifest, files and checksums are checked first."""
+    models_dir = Path(models_dir)
+    if not is_safe_name(version):
+        raise ModelSetError("bad_manifest", f"version {version!r} is not a safe folder name")
+    if verify:
+        from .loader import verify_model_set
+
+        verify_model_set(models_dir / version)
+    elif not (models_dir / version).is_dir():
+        raise ModelSetError("missing_manifest", f"{models_dir / version} does not exist")
+    _write_pointer(models_dir, LIVE_FILE, version)
+
+
+def live_version(models_dir) -> str | None:
+    """The version named in models/LIVE, or None when there is none."""
+    return _read_pointer(models_dir, LIVE_FILE)
+
+
+def set_canary(models_dir, version: str | None) -> None:
+    """Name a canary version (served to a share of traffic by experiments), or clear it with None."""
+    models_dir = Path(models_dir)
+    if version is None:
+        (models_dir / CANARY_FILE).unlink(missing_ok=True)
+        return
+    from .loader import verify_model_set
+
+    verify_model_set(models_dir / version)
+    _write_pointer(models_dir, CANARY_FILE, version)
+
+
+def canary_version(models_dir) -> str | None:
+    """The version named in models/CANARY, or None."""
+    return _read_pointer(models_dir, CANARY_FILE)
