@@ -1,0 +1,1 @@
+"""Experiments against the default content: definition, sticky assignment, statistics, reports, canary."""

@@ -1,0 +1,136 @@
+"""The canary path: a candidate model set serves a small share, then is promoted or rolled back on evidence.
+
+models/CANARY names the candidate (written atomically, like models/LIVE). Its start, and every promotion
+and rollback with the reason, are kept in the store so every replica and the operator see the history.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .health import health_totals
+from .report import Tally, tally
+from .stats import points, uplift
+
+CANARY_FILE = "CANARY"
+STATE_KIND, HISTORY_KIND = "canary", "canary_history"
+
+
+@dataclass
+class CanaryDecision:
+    """What the controller concluded: promote, rollback or wait, and why in one sentence."""
+
+    action: str
+    version: str | None
+    reason: str
+    figures: dict = field(default_factory=dict)
+
+
+def canary_version(models_dir: Path) -> str | None:
+    """The candidate's version from models/CANARY, or None when no canary is running."""
+    try:
+        text = (Path(models_dir) / CANARY_FILE).read_text().strip()
+    except OSError:
+        return None
+    return text or None
+
+
+def start_canary(store, models_dir: Path, version: str, reason: str, now: datetime | None = None) -> None:
+    """Serve `version` to the canary share from now on, and record why it was started."""
+    now = now or datetime.now(timezone.utc)
+    _write_atomically(Path(models_dir) / CANARY_FILE, version + "\n")
+    store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
+    record_history(store, "start", version, reason, now)
+
+
+def evaluate_canary(store, models_dir: Path, config, now: datetime | None = None) -> CanaryDecision | None:
+    """Compare the canary's online figures with the live set's since it started; None without a canary."""
+    version = canary_version(models_dir)
+    if version is None:
+        return None
+    now = now or datetime.now(timezone.utc)
+    started = _started_at(store, version, now)
+    health = health_totals(store, version)
+    figures = {"health": health}
+    if health["calls"] >= 50 and health["error_rate"] > config.canary_max_error_rate:
+        return CanaryDecision("rollback", version, f"canary {version} failed {health['errors']} of "
+                              f"{health['calls']} decisions ({health['error_rate']:.1%})", figures)
+    if health["calls"] >= 50 and health["mean_latency_ms"] > config.canary_max_latency_ms:
+        return CanaryDecision("rollback", version, f"canary {version} took "
+                              f"{health['mean_latency_ms']:.0f} ms per decision on average "
+                              f"(limit {config.canary_max_latency_ms:.0f} ms)", figures)
+    counts = tally(store.iter_events(since=started, until=now), ("canary", "model"), start=started)
+    return _judge(version, counts["canary"]["*"], counts["model"]["*"], config, figures)
+
+
+def _judge(version: str, canary: Tally, live: Tally, config, figures: dict) -> CanaryDecision:
+    """Rollback when CTR is surely worse, promote when it is surely not worse by more than the margin."""
+    figures.update(canary=canary.to_dict(), live=live.to_dict())
+    need = config.canary_min_impressions
+    if min(canary.impressions, live.impressions) < need:
+        return CanaryDecision("wait", version, f"canary {version}: {canary.impressions} impressions, live "
+                              f"{live.impressions}; waiting for {need} each", figures)
+    result = uplift(canary.clicks, canary.impressions, live.clicks, live.impressions)
+    figures["uplift"] = {"diff": result.diff, "low": result.low, "high": result.high}
+    rates = (f"canary CTR {points(canary.clicks / canary.impressions)}% vs live "
+             f"{points(live.clicks / live.impressions)}% ({points(result.diff)} points, 95% CI "
+             f"{points(result.low)} to {points(result.high)}, {canary.impressions} canary impressions)")
+    if result.high < 0:
+        return CanaryDecision("rollback", version, f"canary {version} is worse: {rates}", figures)
+    if result.low > -config.canary_margin:
+        return CanaryDecision("promote", version, f"canary {version} is not worse: {rates}", figures)
+    if canary.impressions >= 4 * need:  # the question has had its sample; do not wait forever
+        action = "promote" if result.diff >= 0 else "rollback"
+        return CanaryDecision(action, version, f"canary {version} undecided after {canary.impressions} "
+                              f"impressions, {action} on the point estimate: {rates}", figures)
+    return CanaryDecision("wait", version, f"canary {version} undecided so far: {rates}", figures)
+
+
+def apply_decision(store, models_dir: Path, decision: CanaryDecision, now: datetime | None = None) -> None:
+    """Promote (LIVE <- canary) or roll back (drop CANARY), and record it; 'wait' changes nothing."""
+    if decision.action not in ("promote", "rollback"):
+        return
+    now = now or datetime.now(timezone.utc)
+    if decision.action == "promote":
+        from ..modelset.writer import promote
+
+        promote(Path(models_dir), decision.version)
+    try:
+        (Path(models_dir) / CANARY_FILE).unlink()
+    except FileNotFoundError:
+        pass
+    store.put_record(STATE_KIND, "current", {"version": None, "ended": decision.action,
+                                             "ended_at": now.isoformat()})
+    record_history(store, decision.action, decision.version, decision.reason, now, decision.figures)
+
+
+def record_history(store, action: str, version: str | None, reason: str, now: datetime,
+                   figures: dict | None = None) -> None:
+    """One line of canary history: start, promote or rollback, with its reason."""
+    key = f"{now.strftime('%Y%m%dT%H%M%S.%f')}-{action}-{version}"
+    store.put_record(HISTORY_KIND, key, {"at": now.isoformat(), "action": action, "version": version,
+                                         "reason": reason, "figures": figures or {}})
+
+
+def canary_history(store, limit: int = 50) -> list[dict]:
+    """Starts, promotions and rollbacks, newest first."""
+    return sorted(store.list_records(HISTORY_KIND), key=lambda d: d["at"], reverse=True)[:limit]
+
+
+def _started_at(store, version: str, now: datetime) -> datetime:
+    state = store.get_record(STATE_KIND, "current") or {}
+    if state.get("version") == version and state.get("started_at"):
+        return datetime.fromisoformat(state["started_at"])
+    # CANARY written by hand (no record): count from now on, and remember that.
+    store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
+    return now
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)

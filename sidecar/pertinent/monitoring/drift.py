@@ -1,0 +1,82 @@
+"""Drift check: live traffic versus the live model set's training window, feature by feature and on scores.
+
+The worker runs it and keeps the result in the store (kind "drift"), so /readyz, /metrics, the report
+and the admin page all read the same figures without recomputing them.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from .features import feature_counts, predicted_scores
+from .psi import psi_counts, psi_numeric
+
+RECORD_KIND, RECORD_ID = "drift", "latest"
+MIN_EVENTS = 100
+MAX_EVENTS = 200_000  # a long training window is sampled from its start; enough for proportions
+
+
+def check_drift(store, model_set, *, threshold: float, live_hours: float, now: datetime | None = None,
+                category_of=None) -> dict:
+    """PSI of each main feature and of the predicted scores; `drifted` when any is above the threshold."""
+    now = now or datetime.now(timezone.utc)
+    result = {"checked_at": now.isoformat(), "threshold": threshold, "features": {}, "scores": None,
+              "max_psi": 0.0, "drifted": False, "drifted_features": [], "status": "ok",
+              "model_version": getattr(model_set, "version", None)}
+    data_range = (getattr(model_set, "manifest", None) or {}).get("data_range") or {}
+    if not data_range.get("start") or not data_range.get("end"):
+        result["status"] = "no_reference"
+        return result
+    ref_start, ref_end = _time(data_range["start"]), _time(data_range["end"])
+    live_start = max(now - timedelta(hours=live_hours), ref_end)
+    reference = _events(store, ref_start, ref_end)
+    live = _events(store, live_start, now)
+    result["reference"] = {"start": ref_start.isoformat(), "end": ref_end.isoformat(),
+                           "events": len(reference)}
+    result["live"] = {"start": live_start.isoformat(), "end": now.isoformat(), "events": len(live)}
+    if len(reference) < MIN_EVENTS or len(live) < MIN_EVENTS:
+        result["status"] = "insufficient_data"
+        return result
+    ref_counts, live_counts = feature_counts(reference, category_of), feature_counts(live, category_of)
+    psis = {name: round(psi_counts(ref_counts[name], live_counts[name]), 4)
+            for name in ref_counts if ref_counts[name] or live_counts[name]}
+    recommender = getattr(model_set, "recommender", None)
+    if recommender is not None:
+        ref_scores = predicted_scores(reference, recommender)
+        live_scores = predicted_scores(live, recommender)
+        if len(ref_scores) >= 20 and len(live_scores) >= 20:
+            result["scores"] = round(psi_numeric(ref_scores, live_scores), 4)
+    result["features"] = psis
+    every = list(psis.values()) + ([result["scores"]] if result["scores"] is not None else [])
+    result["max_psi"] = max(every, default=0.0)
+    result["drifted_features"] = sorted(name for name, v in psis.items() if v > threshold)
+    if result["scores"] is not None and result["scores"] > threshold:
+        result["drifted_features"].append("predicted_score")
+    result["drifted"] = bool(result["drifted_features"])
+    result["status"] = "drift" if result["drifted"] else "ok"
+    return result
+
+
+def save_drift(store, result: dict) -> None:
+    store.put_record(RECORD_KIND, RECORD_ID, result)
+
+
+def latest_drift(store) -> dict | None:
+    """The last drift check the worker saved, or None before the first one."""
+    try:
+        return store.get_record(RECORD_KIND, RECORD_ID)
+    except Exception:  # noqa: BLE001 - readiness and metrics must answer even if the store hiccups
+        return None
+
+
+def _events(store, since: datetime, until: datetime) -> list:
+    out = []
+    for batch in store.iter_events(since=since, until=until):
+        out.extend(batch)
+        if len(out) >= MAX_EVENTS:
+            break
+    return out
+
+
+def _time(value) -> datetime:
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
