@@ -32,6 +32,19 @@ class Config:
     retention_days: int = 180
     history_limit: int = 50
     log_level: str = "INFO"
+    # Experiments, canary and drift (read by the decision hook, the worker and the report).
+    experiment_min_impressions: int = 300  # per arm, before a verdict names a winner
+    canary_share: float = 0.1  # share of the model arm's visitors served by models/CANARY
+    canary_min_impressions: int = 500  # per side, before a canary is promoted or rolled back
+    canary_margin: float = 0.01  # promote when CTR is surely not worse than live by more than this
+    canary_max_error_rate: float = 0.02
+    canary_max_latency_ms: float = 100.0
+    drift_threshold: float = 0.2  # population stability index above which drift is flagged
+    drift_window_hours: int = 24  # live window compared with the training window
+    drift_check_minutes: int = 60
+    metric_drop_threshold: float = 0.2  # relative CTR drop of the model arm that triggers a retrain
+    train_interval_hours: float = 24.0  # scheduled retraining (daily by default)
+    worker_poll_seconds: float = 60.0
     # Event weights for training implicit feedback: view < click < conversion.
     event_weights: dict = field(default_factory=lambda: {
         "impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0})
