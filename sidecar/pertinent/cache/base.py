@@ -8,8 +8,16 @@ from __future__ import annotations
 import abc
 
 
+class CacheUnavailable(Exception):
+    """The cache's backend cannot be reached. Only ping() raises it: reads and writes degrade silently."""
+
+
 class Cache(abc.ABC):
+    """A cache outage costs speed, never answers: get() misses and set() is dropped, counted in `errors`."""
+
     url: str
+    # Backend failures swallowed by get/set/delete/generation calls since start (for metrics).
+    errors: int = 0
 
     @abc.abstractmethod
     def get(self, key: str) -> dict | None:
@@ -25,7 +33,7 @@ class Cache(abc.ABC):
 
     @abc.abstractmethod
     def generation(self, visitor_id: str) -> int:
-        """The visitor's current cache generation (0 when never bumped)."""
+        """The visitor's current cache generation (0 when never bumped, -1 when the backend failed)."""
 
     @abc.abstractmethod
     def bump_generation(self, visitor_ids: list[str]) -> None:

@@ -12,6 +12,10 @@ from datetime import datetime
 from ..domain import ContentItem, Event
 
 
+class StoreUnavailable(Exception):
+    """The store's backend cannot be reached (raised by ping; readiness reports it)."""
+
+
 class Store(abc.ABC):
     """Durable storage. Every write method returns only after the data is committed."""
 
@@ -57,8 +61,13 @@ class Store(abc.ABC):
         """How many events are stored."""
 
     @abc.abstractmethod
-    def popular_content(self, since: datetime | None, limit: int = 100) -> list[tuple[str, float]]:
-        """Content ids by weighted interaction count since a time: the cold-start fallback."""
+    def popular_content(self, since: datetime | None, limit: int = 100,
+                        weights: dict | None = None) -> list[tuple[str, float]]:
+        """Content ids by weighted interaction count since a time, best first: the cold-start fallback.
+
+        `weights` maps event type to weight (default: view 1, dwell 1, click 3, conversion 8,
+        impression 0); when given, types it does not name count 0. Items scoring 0 are left out.
+        """
 
     @abc.abstractmethod
     def purge_events(self, older_than: datetime) -> int:

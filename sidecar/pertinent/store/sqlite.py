@@ -1,0 +1,80 @@
+"""The embedded default store: one SQLite file in WAL mode, created on first use, no setup.
+
+WAL lets gunicorn workers read while one writes; synchronous=FULL makes a commit survive power loss,
+because an accepted event is a promise; the busy timeout lets writers from several workers queue.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from . import rows
+from .schema import SQLITE
+from .sql import SQLStore
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def path_from_url(url: str) -> Path:
+    """sqlite:///abs/path.db (or sqlite:////abs/path.db) -> /abs/path.db; a query string is ignored."""
+    rest = url.split("://", 1)[1].split("?", 1)[0]
+    if not rest or rest.strip("/") in ("", ":memory:"):
+        # An in-memory database would be a different, empty one on every connection.
+        raise ConfigError(f"store URL {url!r}: expected sqlite:///PATH/TO/FILE.db")
+    return Path("/" + rest.lstrip("/")) if rest.startswith("/") else Path(rest)
+
+
+class SQLiteStore(SQLStore):
+    """Catalog and events in one SQLite file; one connection per process and thread."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.path = path_from_url(url)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
+        # check_same_thread=False only so close() may run from another thread; use stays per thread.
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = FULL")
+        if not self._schema_ready:
+            self._ensure_schema(conn)
+        return conn
+
+    def _ensure_schema(self, conn: sqlite3.Connection) -> None:
+        """WAL mode (persistent in the file) and the tables, idempotently."""
+        conn.execute("PRAGMA journal_mode = WAL")
+        with self._transaction(conn) as cur:
+            for statement in SQLITE:
+                cur.execute(statement)
+        self._schema_ready = True
+
+    @contextmanager
+    def _transaction(self, conn: sqlite3.Connection) -> Iterator[Any]:
+        # IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout instead
+        # of one failing later with "database is locked" when it upgrades a read lock.
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            cur.close()
+
+    def _time_in(self, moment: datetime) -> float:
+        return rows.to_epoch(moment)
+
+    def _time_out(self, raw: Any) -> datetime:
+        return rows.from_epoch(raw)
