@@ -5,17 +5,15 @@ and rollback with the reason, are kept in the store so every replica and the ope
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..modelset import writer
 from .health import health_totals
 from .report import Tally, tally
 from .stats import points, uplift
 
-CANARY_FILE = "CANARY"
 STATE_KIND, HISTORY_KIND = "canary", "canary_history"
 
 
@@ -31,17 +29,13 @@ class CanaryDecision:
 
 def canary_version(models_dir: Path) -> str | None:
     """The candidate's version from models/CANARY, or None when no canary is running."""
-    try:
-        text = (Path(models_dir) / CANARY_FILE).read_text().strip()
-    except OSError:
-        return None
-    return text or None
+    return writer.canary_version(models_dir)
 
 
 def start_canary(store, models_dir: Path, version: str, reason: str, now: datetime | None = None) -> None:
     """Serve `version` to the canary share from now on, and record why it was started."""
     now = now or datetime.now(timezone.utc)
-    _write_atomically(Path(models_dir) / CANARY_FILE, version + "\n")
+    writer.set_canary(models_dir, version)  # verifies the set's manifest and checksums first
     store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
     record_history(store, "start", version, reason, now)
 
@@ -95,13 +89,8 @@ def apply_decision(store, models_dir: Path, decision: CanaryDecision, now: datet
         return
     now = now or datetime.now(timezone.utc)
     if decision.action == "promote":
-        from ..modelset.writer import promote
-
-        promote(Path(models_dir), decision.version)
-    try:
-        (Path(models_dir) / CANARY_FILE).unlink()
-    except FileNotFoundError:
-        pass
+        writer.promote(Path(models_dir), decision.version)
+    writer.set_canary(models_dir, None)
     store.put_record(STATE_KIND, "current", {"version": None, "ended": decision.action,
                                              "ended_at": now.isoformat()})
     record_history(store, decision.action, decision.version, decision.reason, now, decision.figures)
@@ -128,9 +117,3 @@ def _started_at(store, version: str, now: datetime) -> datetime:
     store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
     return now
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)

@@ -82,6 +82,31 @@ class Store(abc.ABC):
     def erase_visitor(self, visitor_id: str) -> int:
         """Delete everything stored about a visitor; returns how many rows went."""
 
+    # --- records and locks (experiments, canary history, drift, worker state) ----------------------
+    @abc.abstractmethod
+    def put_record(self, kind: str, record_id: str, doc: dict) -> None:
+        """Insert or replace one small JSON document under (kind, id)."""
+
+    @abc.abstractmethod
+    def get_record(self, kind: str, record_id: str) -> dict | None:
+        """One document, or None."""
+
+    @abc.abstractmethod
+    def list_records(self, kind: str) -> list[dict]:
+        """Every document of a kind, ordered by id."""
+
+    @abc.abstractmethod
+    def delete_record(self, kind: str, record_id: str) -> bool:
+        """Remove a document; False when it was not there."""
+
+    @abc.abstractmethod
+    def try_lock(self, name: str, owner: str, ttl: float) -> bool:
+        """Take or renew a named lock for ttl seconds; False while another owner holds it unexpired."""
+
+    @abc.abstractmethod
+    def release_lock(self, name: str, owner: str) -> None:
+        """Give up a lock this owner holds."""
+
     # --- lifecycle -----------------------------------------------------------------------------
     @abc.abstractmethod
     def ping(self) -> None:

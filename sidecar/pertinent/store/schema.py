@@ -5,6 +5,8 @@ Every statement is idempotent, so each process may run them on first use without
 """
 from __future__ import annotations
 
+from . import records
+
 SQLITE = (
     """CREATE TABLE IF NOT EXISTS content (
         id TEXT PRIMARY KEY,
@@ -88,3 +90,7 @@ POSTGRES = (
     "CREATE INDEX IF NOT EXISTS events_visitor_ts ON events (visitor_id, ts DESC)",
     "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
 )
+
+# Records (experiments, canary history, drift, worker state) and named locks: see records.py.
+SQLITE += records.SQLITE_TABLES
+POSTGRES += records.POSTGRES_TABLES

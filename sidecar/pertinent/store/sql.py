@@ -16,6 +16,7 @@ from typing import Any
 from ..domain import ContentItem, Event
 from . import rows
 from .base import Store, StoreUnavailable
+from .records import RecordsMixin
 
 _EVENT_COLS = ", ".join(rows.EVENT_COLUMNS)
 _CONTENT_COLS = ", ".join(rows.CONTENT_COLUMNS)
@@ -26,7 +27,7 @@ _UPSERT_CONTENT = (
 _BUMP_REVISION = "UPDATE catalog_state SET revision = revision + 1 WHERE id = 1"
 
 
-class SQLStore(Store):
+class SQLStore(RecordsMixin, Store):
     """Catalog, events and visitor data over a DB-API connection; queries use '?' placeholders."""
 
     placeholder = "?"
