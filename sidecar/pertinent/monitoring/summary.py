@@ -1,0 +1,94 @@
+"""One JSON summary of everything an operator watches: health, model sets, experiments, drift, training.
+
+`GET /v1/dashboard`, `pertinent report` and the WordPress admin page all show this same document.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..experiments import canary
+from ..experiments.book import ExperimentBook
+from ..experiments.report import experiment_report
+from ..modelset import writer
+from .drift import latest_drift
+
+RECENT_EXPERIMENTS = 3
+
+
+def build_summary(runtime, now: datetime | None = None) -> dict:
+    """The dashboard document (plain JSON types only)."""
+    now = now or datetime.now(timezone.utc)
+    models_dir = Path(runtime.config.models_dir)
+    drift = latest_drift(runtime.store) or {"status": "unknown", "drifted": False}
+    state = runtime.store.get_record("worker", "state") or {}
+    return {
+        "generated_at": now.isoformat(),
+        "health": health(runtime, drift),
+        "models": {
+            "live": model_summary(models_dir, writer.live_version(models_dir), now),
+            "canary": model_summary(models_dir, canary.canary_version(models_dir), now),
+            "canary_share": runtime.config.canary_share,
+            "history": canary.canary_history(runtime.store, limit=10),
+        },
+        "experiments": experiment_summaries(runtime, now),
+        "drift": drift,
+        "training": {
+            "last_at": state.get("last_training_at"), "last_reason": state.get("last_training_reason"),
+            "last_result": state.get("last_training_result"), "next_at": state.get("next_training_at"),
+            "interval_hours": runtime.config.train_interval_hours,
+            "worker_last_run_at": state.get("last_run_at"),
+        },
+    }
+
+
+def health(runtime, drift: dict | None) -> dict:
+    """ok, or degraded with the reasons: store unreachable, no live model set, drift flagged."""
+    reasons = []
+    try:
+        runtime.store.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the store is a reason, not a crash
+        reasons.append(f"store unreachable: {type(exc).__name__}")
+    current = runtime.models.current()
+    if current is None:
+        reasons.append("no live model set")
+    reasons.extend(drift_reasons(drift))
+    return {"status": "degraded" if reasons else "ok", "reasons": reasons,
+            "model_version": current.version if current else None}
+
+
+def drift_reasons(drift: dict | None) -> list[str]:
+    """The readiness reason for drift (empty when none): /readyz and the dashboard say the same words."""
+    if not drift or not drift.get("drifted"):
+        return []
+    return [f"drift: PSI {drift.get('max_psi', 0):.2f} above {drift.get('threshold', 0):.2f} "
+            f"({', '.join(drift.get('drifted_features', []))})"]
+
+
+def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict | None:
+    """A model set's version, age and offline metrics, read from its manifest (nothing is unpickled)."""
+    if not version:
+        return None
+    try:
+        manifest = json.loads((models_dir / version / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {"version": version, "error": "manifest unreadable"}
+    created = manifest.get("created")
+    age_hours = None
+    if created:
+        stamp = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        age_hours = round((now - stamp).total_seconds() / 3600, 2)
+    return {"version": version, "created": created, "age_hours": age_hours,
+            "data_range": manifest.get("data_range"), "rows": manifest.get("rows"),
+            "metrics": manifest.get("metrics", {}), "baseline_metrics": manifest.get("baseline_metrics", {}),
+            "gate": manifest.get("gate")}
+
+
+def experiment_summaries(runtime, now: datetime) -> list[dict]:
+    """Reports of the running experiment and the most recent stopped ones."""
+    book = ExperimentBook(runtime.store)
+    experiments = book.list()
+    stopped = [e for e in experiments if not e.running][:RECENT_EXPERIMENTS]
+    chosen = [e for e in experiments if e.running] + stopped
+    return [experiment_report(runtime.store, e, now) for e in chosen]

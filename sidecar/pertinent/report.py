@@ -1,0 +1,85 @@
+"""`pertinent report`: the dashboard summary in the terminal, or as a self-contained HTML page."""
+from __future__ import annotations
+
+from html import escape
+
+from .experiments.stats import ARM_LABELS
+from .monitoring.chart import arm_chart_svg
+
+
+def render_text(summary: dict) -> str:
+    """Plain lines for a terminal: health, model sets, experiments with verdicts, drift, training."""
+    h, models, training, drift = summary["health"], summary["models"], summary["training"], summary["drift"]
+    lines = [f"Pertinent report ({summary['generated_at']})", "",
+             f"health: {h['status']}" + (f" ({'; '.join(h['reasons'])})" if h["reasons"] else "")]
+    for role in ("live", "canary"):
+        lines.append(f"{role} model set: {_model_line(models.get(role))}")
+    for entry in models.get("history", [])[:5]:
+        lines.append(f"  {entry['at'][:19]} {entry['action']} {entry['version']}: {entry['reason']}")
+    lines += ["", "experiments:" if summary["experiments"] else "experiments: none"]
+    for report in summary["experiments"]:
+        exp = report["experiment"]
+        lines.append(f"  {exp['name']} [{exp['id']}, {exp['status']}] since {exp['created_at'][:19]}")
+        for arm, a in report["arms"].items():
+            lo, hi = a["ctr_ci"]
+            lines.append(f"    {ARM_LABELS.get(arm, arm):<11} {a['impressions']:>7} impressions "
+                         f"{a['clicks']:>6} clicks  CTR {a['ctr']:6.2%} [{lo:.2%}, {hi:.2%}]  "
+                         f"conversions {a['conversions']}")
+        lines.append(f"    verdict: {report['verdict']}")
+    lines += ["", f"drift: {_drift_line(drift)}",
+              f"training: last {training.get('last_at') or 'never'}"
+              f" ({training.get('last_reason') or '-'}: {training.get('last_result') or '-'}),"
+              f" next {training.get('next_at') or 'when the worker runs'}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_html(summary: dict) -> str:
+    """One HTML page, no external assets (no CDN): tables and inline SVG charts."""
+    h, models, drift = summary["health"], summary["models"], summary["drift"]
+    parts = [f"<h1>Pertinent report</h1><p>{escape(summary['generated_at'])}</p>",
+             f"<h2>Health: {escape(h['status'])}</h2>",
+             "<ul>" + "".join(f"<li>{escape(r)}</li>" for r in h["reasons"]) + "</ul>",
+             "<h2>Model sets</h2><table>"
+             "<tr><th>role</th><th>version</th><th>age (h)</th><th>metrics</th></tr>"]
+    for role in ("live", "canary"):
+        m = models.get(role) or {}
+        metrics = ", ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}"
+                            for k, v in list((m.get("metrics") or {}).items())[:6])
+        parts.append(f"<tr><td>{role}</td><td>{escape(str(m.get('version', '-')))}</td>"
+                     f"<td>{m.get('age_hours', '-')}</td><td>{escape(metrics)}</td></tr>")
+    parts.append("</table><h3>Promotions and rollbacks</h3><ul>")
+    parts += [f"<li>{escape(e['at'][:19])} {escape(e['action'])} {escape(str(e['version']))}: "
+              f"{escape(e['reason'])}</li>" for e in models.get("history", [])]
+    parts.append("</ul><h2>Experiments</h2>")
+    for report in summary["experiments"]:
+        exp = report["experiment"]
+        parts.append(f"<h3>{escape(exp['name'])} ({escape(exp['status'])})</h3>{arm_chart_svg(report)}"
+                     f"<p><strong>{escape(report['verdict'])}</strong></p>")
+    parts.append(f"<h2>Drift</h2><p>{escape(_drift_line(drift))}</p><table><tr><th>feature</th><th>PSI</th></tr>")
+    parts += [f"<tr><td>{escape(k)}</td><td>{v:.3f}</td></tr>" for k, v in drift.get("features", {}).items()]
+    if drift.get("scores") is not None:
+        parts.append(f"<tr><td>predicted score</td><td>{drift['scores']:.3f}</td></tr>")
+    t = summary["training"]
+    parts.append(f"</table><h2>Training</h2><p>last: {escape(str(t.get('last_at') or 'never'))} "
+                 f"({escape(str(t.get('last_reason') or '-'))}): {escape(str(t.get('last_result') or '-'))}; "
+                 f"next: {escape(str(t.get('next_at') or '-'))}</p>")
+    style = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
+             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}")
+    return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pertinent report</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def _model_line(model: dict | None) -> str:
+    if not model:
+        return "none"
+    metrics = ", ".join(f"{k} {v:.3f}" for k, v in list((model.get("metrics") or {}).items())[:4]
+                        if isinstance(v, (int, float)))
+    return f"{model['version']} (age {model.get('age_hours')} h{'; ' + metrics if metrics else ''})"
+
+
+def _drift_line(drift: dict) -> str:
+    status = drift.get("status", "unknown")
+    if status in ("unknown", "no_reference", "insufficient_data"):
+        return status.replace("_", " ")
+    flagged = f"; drifted: {', '.join(drift['drifted_features'])}" if drift.get("drifted") else ""
+    return f"{status}, max PSI {drift.get('max_psi', 0):.3f} (threshold {drift.get('threshold')}){flagged}"

@@ -1,0 +1,202 @@
+"""`pertinent worker`: the retraining loop that runs beside the sidecar.
+
+Each iteration: take (or renew) the deployment's worker lock in the store, judge a running canary,
+check drift, retrain when the schedule, drift or a metric drop says so (a passing model set starts as
+a canary, never straight to live when one is live), and purge events past retention. One plain log
+line per step, so `journalctl` or `docker logs` shows progress.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .experiments import canary
+from .experiments.report import tally
+from .experiments.stats import uplift
+from .modelset import writer
+from .monitoring.drift import check_drift, save_drift
+
+log = logging.getLogger("pertinent.worker")
+LOCK_NAME = "worker"
+STATE_KIND, STATE_ID = "worker", "state"
+
+# train(runtime, reason) -> path of the new model set folder, or None when training produced nothing.
+TrainFn = Callable[[object, str], "Path | None"]
+
+
+class Worker:
+    """One deployment's worker; `run_once` is a single iteration (tests call it, no sleeping)."""
+
+    def __init__(self, runtime, train: TrainFn | None = None, owner: str | None = None):
+        self.runtime = runtime
+        self.config = runtime.config
+        self.store = runtime.store
+        self.train = train or default_train
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+
+    def run_once(self, now: datetime | None = None) -> list[str]:
+        """One iteration; returns what it did (e.g. ["canary:rollback", "drift:ok", "train:drift"])."""
+        now = now or datetime.now(timezone.utc)
+        ttl = max(300.0, 3 * self.config.worker_poll_seconds)
+        if not self.store.try_lock(LOCK_NAME, self.owner, ttl):
+            log.info("another worker holds the lock; waiting")
+            return ["waiting"]
+        state = self.store.get_record(STATE_KIND, STATE_ID) or {}
+        actions = [self._judge_canary(now)]
+        drift = self._check_drift(now, state)
+        actions.append(f"drift:{drift['status']}" if drift else "drift:skipped")
+        reason = self._training_reason(now, state, drift)
+        if reason:
+            actions.append(self._retrain(now, state, reason))
+        actions.append(self._purge(now, state))
+        state.update(last_run_at=now.isoformat(), owner=self.owner,
+                     next_training_at=self._next_training(state, now).isoformat())
+        self.store.put_record(STATE_KIND, STATE_ID, state)
+        return [a for a in actions if a]
+
+    def run_forever(self) -> None:
+        """Iterate every worker_poll_seconds until interrupted; an iteration's error is logged, not fatal."""
+        log.info("worker %s started; polling every %.0fs", self.owner, self.config.worker_poll_seconds)
+        try:
+            while True:
+                try:
+                    self.runtime.models.maybe_reload()
+                    self.run_once()
+                except Exception:  # noqa: BLE001 - the loop must survive a bad iteration
+                    log.exception("worker iteration failed; retrying next poll")
+                time.sleep(self.config.worker_poll_seconds)
+        finally:
+            self.store.release_lock(LOCK_NAME, self.owner)
+
+    # --- steps ---------------------------------------------------------------------------------
+    def _judge_canary(self, now: datetime) -> str:
+        decision = canary.evaluate_canary(self.store, self.config.models_dir, self.config, now)
+        if decision is None:
+            return ""
+        log.info("canary: %s: %s", decision.action, decision.reason)
+        canary.apply_decision(self.store, self.config.models_dir, decision, now)
+        if decision.action == "promote":
+            self.runtime.models.reload()
+        return f"canary:{decision.action}"
+
+    def _check_drift(self, now: datetime, state: dict) -> dict | None:
+        last = state.get("last_drift_at")
+        if last and now - _time(last) < timedelta(minutes=self.config.drift_check_minutes):
+            return None
+        model_set = self.runtime.models.current()
+        result = check_drift(self.store, model_set, threshold=self.config.drift_threshold,
+                             live_hours=self.config.drift_window_hours, now=now,
+                             category_of=self._category_lookup())
+        save_drift(self.store, result)
+        state["last_drift_at"] = now.isoformat()
+        log.info("drift: %s, max PSI %.3f (threshold %.2f)%s", result["status"], result["max_psi"],
+                 result["threshold"], f", drifted: {', '.join(result['drifted_features'])}"
+                 if result["drifted"] else "")
+        return result
+
+    def _training_reason(self, now: datetime, state: dict, drift: dict | None) -> str | None:
+        """Why to retrain now, or None: a canary under way always waits for its verdict first."""
+        if canary.canary_version(self.config.models_dir):
+            return None
+        if drift and drift.get("drifted"):
+            return "drift: " + ", ".join(drift["drifted_features"])
+        drop = self._metric_drop(now)
+        if drop:
+            return drop
+        if now >= self._next_training(state, now):
+            return "schedule"
+        return None
+
+    def _metric_drop(self, now: datetime) -> str | None:
+        """The model arm's CTR in the last window against the window before: surely lower, and by enough."""
+        width = timedelta(hours=self.config.drift_window_hours)
+        batches = list(self.store.iter_events(since=now - 2 * width, until=now))
+        counts = tally(batches, ("model",), start=now - 2 * width, end=now - width)["model"]["*"]
+        recent = tally(batches, ("model",), start=now - width, end=now)["model"]["*"]
+        need = self.config.canary_min_impressions
+        if min(counts.impressions, recent.impressions) < need:
+            return None
+        before, after = counts.clicks / counts.impressions, recent.clicks / recent.impressions
+        result = uplift(recent.clicks, recent.impressions, counts.clicks, counts.impressions)
+        if before > 0 and (before - after) / before > self.config.metric_drop_threshold and result.high < 0:
+            return f"metric drop: model CTR {after:.1%} vs {before:.1%} the window before"
+        return None
+
+    def _retrain(self, now: datetime, state: dict, reason: str) -> str:
+        log.info("training: started (%s)", reason)
+        state.update(last_training_at=now.isoformat(), last_training_reason=reason)
+        try:
+            path = self.train(self.runtime, reason)
+        except Exception as exc:  # noqa: BLE001 - a failed training is logged and retried next schedule
+            log.exception("training: failed")
+            state["last_training_result"] = f"failed: {type(exc).__name__}: {exc}"
+            return "train:failed"
+        if path is None:
+            state["last_training_result"] = "no model set produced"
+            log.info("training: no model set produced")
+            return "train:none"
+        version = Path(path).name
+        gate = _manifest(Path(path)).get("gate") or {}
+        state["last_training_version"] = version
+        if not gate.get("passed", False):
+            state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
+            log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))
+            return "train:gate_failed"
+        if writer.live_version(self.config.models_dir) is None:
+            writer.promote(self.config.models_dir, version)
+            self.runtime.models.reload()
+            state["last_training_result"] = f"{version} promoted (no live set before)"
+            log.info("training: %s promoted directly: there was no live set", version)
+            return "train:promoted"
+        canary.start_canary(self.store, self.config.models_dir, version, f"retrained ({reason})", now)
+        state["last_training_result"] = f"{version} serving as canary"
+        log.info("training: %s passed its gate; serving as canary to %.0f%% of the model arm", version,
+                 self.config.canary_share * 100)
+        return "train:canary"
+
+    def _purge(self, now: datetime, state: dict) -> str:
+        last = state.get("last_purge_at")
+        if last and now - _time(last) < timedelta(hours=24):
+            return ""
+        cutoff = now - timedelta(days=self.config.retention_days)
+        purged = self.store.purge_events(cutoff)
+        state.update(last_purge_at=now.isoformat(), last_purge_count=purged)
+        log.info("retention: purged %d events older than %s", purged, cutoff.date().isoformat())
+        return f"purge:{purged}"
+
+    def _next_training(self, state: dict, now: datetime) -> datetime:
+        last = state.get("last_training_at")
+        if not last:
+            return now
+        return _time(last) + timedelta(hours=self.config.train_interval_hours)
+
+    def _category_lookup(self):
+        categories = {item.id: (item.categories[0] if item.categories else None)
+                      for item in self.store.list_content()}
+        return categories.get
+
+
+def default_train(runtime, reason: str) -> Path | None:
+    """Train from the store with the training pipeline's own entry point."""
+    from .training.retrain import train_from_runtime
+
+    return train_from_runtime(runtime, reason=reason)
+
+
+def _manifest(path: Path) -> dict:
+    import json
+
+    try:
+        return json.loads((path / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
