@@ -1,0 +1,39 @@
+"""Reading a request body: content type (415), size (413, also for chunked bodies), JSON syntax (400)."""
+from __future__ import annotations
+
+import json
+
+from flask import request
+
+from ..errors import PertinentError
+
+
+def _is_json_type(mimetype: str) -> bool:
+    if mimetype == "application/json":
+        return True
+    return mimetype.startswith("application/") and mimetype.endswith("+json")
+
+
+def read_json(*, allow_text_plain: bool = False):
+    """The parsed JSON body. text/plain is accepted where browsers post without a CORS preflight."""
+    mimetype = request.mimetype or ""
+    if not (_is_json_type(mimetype) or (allow_text_plain and mimetype == "text/plain")):
+        accepted = "application/json" + (" or text/plain holding JSON" if allow_text_plain else "")
+        raise PertinentError("unsupported_media_type",
+                             f"expected Content-Type {accepted}, got {mimetype or 'none'}", status=415)
+    # Werkzeug enforces MAX_CONTENT_LENGTH here, for Content-Length and chunked bodies alike (413).
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        raise PertinentError("invalid_json", "the request body is empty; expected a JSON object", status=400)
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        # RecursionError: deeply nested arrays, a cheap way to crash naive parsers.
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "cannot be decoded"
+        message = f"the request body is not valid JSON: {detail}"
+        raise PertinentError("invalid_json", message, status=400) from None
+
+
+def _reject_constant(name: str):
+    """NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise."""
+    raise ValueError(f"{name} is not valid JSON")

@@ -1,0 +1,104 @@
+"""Decisions for a page's slots, and related content: thin routes over the decision core.
+
+The page must keep its default content whatever happens here: if the core fails, every slot
+answers source "default" with reason "internal error" (counted in metrics), never a 500.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Blueprint, request
+
+from .. import metrics
+from ..auth import PUBLIC, access
+from ..domain import Decision, SlotDecision
+from . import runtime
+from .body import read_json
+from .fields import Fields
+from .parse import MAX_COUNT, parse_decide
+
+bp = Blueprint("decide", __name__)
+log = logging.getLogger("pertinent.api")
+
+
+def _live_version(rt) -> str | None:
+    try:
+        model_set = rt.models.current()
+    except Exception:
+        return None
+    return model_set.version if model_set is not None else None
+
+
+def _refresh_models(rt) -> None:
+    """Pick up a newly promoted model set (the registry rate-limits itself), and show it in metrics."""
+    try:
+        rt.models.maybe_reload()
+    except Exception as exc:
+        log.warning("model reload check failed: %s", exc)
+    metrics.show_model_version(_live_version(rt))
+
+
+def default_decision(decide_request, version: str | None) -> Decision:
+    """Every slot keeps the page's default content."""
+    slots = [SlotDecision(name=s.name, kind=s.kind, items=[], source="default", reason="internal error")
+             for s in decide_request.slots]
+    return Decision(id=uuid.uuid4().hex, slots=slots, model_version=version, arm="default", ttl=0)
+
+
+@bp.post("/v1/decide")
+@access(PUBLIC)
+def decide():
+    """One call per page: a slot decision for every requested slot."""
+    decide_request = parse_decide(read_json(allow_text_plain=True))
+    rt = runtime()
+    _refresh_models(rt)
+    try:
+        from ..decision.cached import decide_cached
+        decision = decide_cached(decide_request, rt)
+        metrics.observe_decision(decision)
+    except Exception:
+        log.exception("decide failed; answering with the default content")
+        decision = default_decision(decide_request, _live_version(rt))
+        metrics.observe_decision(decision, internal_error=True)
+    return decision.to_dict()
+
+
+@bp.get("/v1/recommendations")
+@access(PUBLIC)
+def recommendations():
+    """Related / next-best content for a visitor on a page."""
+    args = Fields(_query_args(), "")
+    visitor_id = args.id("visitor_id")
+    content_id = args.id("content_id")
+    k = _query_int("k", default=5)
+    rt = runtime()
+    _refresh_models(rt)
+    version = _live_version(rt)
+    try:
+        from ..decision.core import recommend
+        slot = recommend(visitor_id, content_id, k, rt)
+        metrics.observe_decision(Decision(id="", slots=[slot], model_version=version))
+    except Exception:
+        log.exception("recommend failed; answering with no recommendations")
+        slot = SlotDecision(name="recommendations", kind="recommendations", items=[], source="default",
+                            reason="internal error")
+        metrics.observe_decision(Decision(id="", slots=[slot], model_version=version), internal_error=True)
+    return {"visitor_id": visitor_id, "content_id": content_id, "k": k, "model_version": version,
+            **slot.to_dict()}
+
+
+def _query_args() -> dict:
+    return {k: request.args.get(k) for k in ("visitor_id", "content_id")}
+
+
+def _query_int(name: str, default: int) -> int:
+    """An integer query parameter between 1 and MAX_COUNT, or 422 naming it."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    return Fields({name: value if value is not None else raw}).int(name, lo=1, hi=MAX_COUNT)

@@ -1,0 +1,61 @@
+"""Behaviour events in batches: each item validated on its own; accepted ones are durable before 202."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint
+
+from .. import metrics
+from ..auth import PUBLIC, access
+from ..errors import PertinentError, ValidationError
+from . import runtime, settings
+from .body import read_json
+from .fields import Fields
+from .parse import now_utc, parse_event
+
+bp = Blueprint("events", __name__)
+log = logging.getLogger("pertinent.api")
+
+
+@bp.post("/v1/events")
+@access(PUBLIC)
+def post_events():
+    """Store the valid events in one transaction, list the rejected ones with index, field and reason."""
+    body = Fields(read_json(allow_text_plain=True))
+    raw_events = body.list("events", required=True)
+    limit = settings().max_events_per_batch
+    if len(raw_events) > limit:
+        message = f"at most {limit} events per request (PERTINENT_MAX_EVENTS_PER_BATCH)"
+        raise PertinentError("batch_too_large", message, field="events", status=413)
+    # Without consent nothing is stored: the whole batch is refused, item by item, so callers can count.
+    consent = body.bool("consent", True)
+    now = now_utc()
+    accepted, rejected = [], []
+    for i, raw in enumerate(raw_events):
+        try:
+            if not consent or _item_refuses_consent(raw):
+                rejected.append({"index": i, "field": "consent", "reason": "no_consent",
+                                 "message": "the visitor did not consent; nothing was stored"})
+                continue
+            accepted.append(parse_event(raw, f"events[{i}]", now))
+        except ValidationError as exc:
+            rejected.append({"index": i, "field": exc.field, "reason": exc.code, "message": exc.message})
+    rt = runtime()
+    if accepted:
+        try:
+            rt.store.add_events(accepted)
+        except Exception as exc:
+            # Not the client's fault and nothing was stored: say so, so the snippet retries later.
+            log.error("events: store write failed: %s", exc)
+            message = "events could not be stored; retry later"
+            raise PertinentError("store_unavailable", message, status=503) from None
+        # The visitors' cached decisions are stale now: their history changed.
+        rt.cache.bump_generation(sorted({e.visitor_id for e in accepted}))
+    metrics.observe_events(len(accepted), rejected)
+    return {"accepted": len(accepted), "rejected": rejected}, 202
+
+
+def _item_refuses_consent(raw) -> bool:
+    """An item may carry its own `context.consent: false` (a snippet batching across a consent change)."""
+    context = raw.get("context") if isinstance(raw, dict) else None
+    return isinstance(context, dict) and context.get("consent") is False

@@ -1,0 +1,179 @@
+"""JSON bodies into domain objects (ContentItem, Event, DecideRequest), with field-level errors."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+from ..domain import (
+    CONTENT_STATUSES,
+    EVENT_TYPES,
+    META_KEYS,
+    SLOT_KINDS,
+    ContentItem,
+    DecideRequest,
+    Event,
+    PageContext,
+    SlotRequest,
+)
+from .fields import MAX_ID, MAX_TEXT, Fields, invalid
+
+MAX_SLOTS = 20
+MAX_COUNT = 50
+MAX_CANDIDATES = 1000
+# Events from clocks that run a little fast are fine; a day ahead is a bug or a forgery.
+FUTURE_SLACK = timedelta(days=1)
+WHEN_STRINGS = ("utm_source", "utm_medium", "utm_campaign", "referrer_contains", "device", "segment", "role")
+WHEN_INTS = ("visit_count_min", "visit_count_max")
+FILTER_KEYS = ("type", "tags", "categories")
+
+
+def parse_content(raw, content_id: str, path: str = "") -> ContentItem:
+    """One catalog item; `content_id` comes from the URL or from the bulk item's `id`."""
+    f = Fields(raw, path)
+    return ContentItem(
+        id=content_id,
+        title=f.str("title", max_len=1000),
+        url=f.str("url", max_len=2000),
+        type=f.str("type", default="post", max_len=64) or "post",
+        excerpt=f.str("excerpt", max_len=10_000),
+        text=f.str("text", max_len=MAX_TEXT),
+        tags=f.strs("tags"),
+        categories=f.strs("categories"),
+        meta=_meta(f.obj("meta")),
+        status=f.str("status", default="publish", choices=CONTENT_STATUSES),
+        published_at=f.time("published_at"),
+        modified_at=f.time("modified_at"),
+        targeting=[_rule(Fields(r, f"{f.at('targeting')}[{i}]")) for i, r in enumerate(f.list("targeting"))],
+        starts_at=f.time("starts_at"),
+        ends_at=f.time("ends_at"),
+    )
+
+
+def _meta(f: Fields) -> dict:
+    """Editor metadata: the known keys are lists of strings; free keys are kept as sent."""
+    meta = dict(f.value)
+    for key in META_KEYS:
+        if key in meta:
+            meta[key] = f.strs(key)
+    return meta
+
+
+def _rule(f: Fields) -> dict:
+    """A pin/exclude rule. Unknown conditions are refused: silently ignoring one would widen the rule."""
+    when = f.obj("when")
+    unknown = set(when.value) - set(WHEN_STRINGS) - set(WHEN_INTS) - {"hours", "days"}
+    if unknown:
+        raise invalid(when.at(sorted(unknown)[0]), "unknown targeting condition", "unknown_field")
+    cond = {k: when.str(k, max_len=500) for k in WHEN_STRINGS if when.has(k)}
+    cond.update({k: when.int(k, lo=0, hi=1_000_000) for k in WHEN_INTS if when.has(k)})
+    if when.has("hours"):
+        hours = when.value["hours"]
+        if not (isinstance(hours, list) and len(hours) == 2
+                and all(isinstance(h, int) and not isinstance(h, bool) and 0 <= h <= 24 for h in hours)):
+            raise invalid(when.at("hours"), "expected [start, end] hours between 0 and 24")
+        cond["hours"] = hours
+    if when.has("days"):
+        days = when.value["days"]
+        if not (isinstance(days, list) and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6
+                                               for d in days)):
+            raise invalid(when.at("days"), "expected a list of weekdays 0 (Monday) to 6")
+        cond["days"] = days
+    return {"action": f.str("action", required=True, choices=("pin", "exclude")), "when": cond,
+            "slots": f.strs("slots")}
+
+
+def parse_event(raw, path: str, now: datetime) -> Event:
+    """One behaviour event; the referrer is kept as a host and the page URL as a path (no query)."""
+    f = Fields(raw, path)
+    ctx = f.obj("context")
+    timestamp = f.time("timestamp") or now
+    if timestamp > now + FUTURE_SLACK:
+        raise invalid(f.at("timestamp"), "is more than a day in the future", "timestamp_in_future")
+    return Event(
+        type=f.str("type", required=True, choices=EVENT_TYPES),
+        visitor_id=f.id("visitor_id", required=True),
+        timestamp=timestamp,
+        content_id=f.id("content_id"),
+        session_id=f.id("session_id"),
+        decision_id=f.id("decision_id"),
+        slot=f.str("slot", max_len=MAX_ID) or None,
+        arm=f.str("arm", max_len=64) or None,
+        value=f.number("value"),
+        device=ctx.str("device", max_len=32) or None,
+        referrer=referrer_host(ctx.str("referrer", max_len=2000)),
+        country=ctx.str("country", max_len=8) or None,
+        locale=ctx.str("locale", max_len=35) or None,
+        url_path=url_path(ctx.str("url", max_len=2000)),
+    )
+
+
+def referrer_host(referrer: str) -> str | None:
+    """Only the host: a full referrer URL can carry search terms or tokens in its query."""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer if "//" in referrer else "//" + referrer)
+    return (parts.hostname or "").lower() or None
+
+
+def url_path(url: str) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return parts.path or "/"
+
+
+def parse_decide(raw) -> DecideRequest:
+    """A page's decide request: visitor, page context and up to 20 slots with unique names."""
+    f = Fields(raw)
+    slots_raw = f.list("slots", required=True)
+    if not slots_raw:
+        raise invalid("slots", "at least one slot is required", "required")
+    if len(slots_raw) > MAX_SLOTS:
+        raise invalid("slots", f"at most {MAX_SLOTS} slots per request", "too_many")
+    slots = [_slot(Fields(s, f"slots[{i}]")) for i, s in enumerate(slots_raw)]
+    seen = set()
+    for i, slot in enumerate(slots):
+        if slot.name in seen:
+            raise invalid(f"slots[{i}].name", f"slot name {slot.name!r} is used twice", "duplicate")
+        seen.add(slot.name)
+    return DecideRequest(visitor_id=f.id("visitor_id"), context=_context(f.obj("context")), slots=slots,
+                         session_id=f.id("session_id"))
+
+
+def _context(f: Fields) -> PageContext:
+    utm = f.obj("utm")
+    return PageContext(
+        url=f.str("url", max_len=2000),
+        content_id=f.id("content_id"),
+        referrer=f.str("referrer", max_len=2000),
+        utm={k: utm.str(k, max_len=500) for k in utm.value},
+        device=f.str("device", max_len=32),
+        locale=f.str("locale", max_len=35),
+        country=f.str("country", max_len=8),
+        consent=f.bool("consent", True),
+        visit_count=f.int("visit_count", lo=0, hi=10_000_000),
+        segment=f.str("segment", max_len=200) or None,
+        logged_in_role=f.str("logged_in_role", max_len=100) or None,
+    )
+
+
+def _slot(f: Fields) -> SlotRequest:
+    filters = f.obj("filters")
+    unknown = set(filters.value) - set(FILTER_KEYS)
+    if unknown:
+        raise invalid(filters.at(sorted(unknown)[0]), f"unknown filter; expected {', '.join(FILTER_KEYS)}",
+                      "unknown_field")
+    name = f.str("name", required=True, max_len=64)
+    if not name.strip():
+        raise invalid(f.at("name"), "must not be empty", "required")
+    return SlotRequest(
+        name=name,
+        kind=f.str("kind", default="recommendations", choices=SLOT_KINDS),
+        count=f.int("count", default=1, lo=1, hi=MAX_COUNT),
+        candidates=f.strs("candidates", max_items=MAX_CANDIDATES, ids=True),
+        filters={k: filters.strs(k) for k in FILTER_KEYS if filters.has(k)},
+    )
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
