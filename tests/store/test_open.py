@@ -1,0 +1,53 @@
+"""Choosing and reaching a store from its URL."""
+from __future__ import annotations
+
+import pytest
+from pertinent.errors import ConfigError
+from pertinent.store import StoreUnavailable, open_store
+from pertinent.store.sqlite import path_from_url
+
+from tests.support.net import free_port
+
+
+def test_sqlite_urls_name_absolute_paths():
+    assert str(path_from_url("sqlite:///srv/pertinent/p.db")) == "/srv/pertinent/p.db"
+    assert str(path_from_url("sqlite:////srv/pertinent/p.db")) == "/srv/pertinent/p.db"
+
+
+@pytest.mark.parametrize("url", ["mysql://localhost/db", "sqlite:///:memory:", "sqlite://"])
+def test_unusable_store_urls_are_refused(url):
+    with pytest.raises(ConfigError):
+        open_store(url)
+
+
+def test_sqlite_file_and_folders_are_created_on_first_use(tmp_path):
+    path = tmp_path / "a" / "b" / "pertinent.db"
+    store = open_store(f"sqlite:///{path}")
+    assert not path.exists()  # opening connects nothing
+    store.ping()
+    assert path.exists()
+    assert open_store(f"sqlite:///{path}")._read("PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_ping_passes_on_a_reachable_store(store):
+    store.ping()
+
+
+def test_ping_raises_store_unavailable_when_postgres_is_down():
+    store = open_store(f"postgresql://postgres@127.0.0.1:{free_port()}/pertinent_test")
+    with pytest.raises(StoreUnavailable, match="not reachable"):
+        store.ping()
+
+
+def test_ping_raises_store_unavailable_when_the_sqlite_folder_cannot_exist(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreUnavailable):
+        open_store(f"sqlite:///{blocker}/pertinent.db").ping()
+
+
+def test_postgres_url_password_is_not_in_messages():
+    store = open_store(f"postgresql://postgres:s3cret@127.0.0.1:{free_port()}/pertinent_test")
+    with pytest.raises(StoreUnavailable) as caught:
+        store.ping()
+    assert "s3cret" not in str(caught.value)
