@@ -56,7 +56,8 @@ class Fields:
         raw = self.value.get(name)
         if raw is None:
             return default
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw != int(raw):
+        if (isinstance(raw, bool) or not isinstance(raw, (int, float))
+                or (isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()))):
             raise invalid(self.at(name), "expected an integer", "invalid_type")
         if (lo is not None and raw < lo) or (hi is not None and raw > hi):
             raise invalid(self.at(name), f"must be between {lo} and {hi}", "out_of_range")

@@ -111,15 +111,20 @@ def referrer_host(referrer: str) -> str | None:
     """Only the host: a full referrer URL can carry search terms or tokens in its query."""
     if not referrer:
         return None
-    parts = urlsplit(referrer if "//" in referrer else "//" + referrer)
-    return (parts.hostname or "").lower() or None
+    try:
+        parts = urlsplit(referrer if "//" in referrer else "//" + referrer)
+        return (parts.hostname or "").lower() or None
+    except ValueError:  # e.g. a broken IPv6 literal: nothing worth keeping
+        return None
 
 
 def url_path(url: str) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url)
-    return parts.path or "/"
+    try:
+        return urlsplit(url).path or "/"
+    except ValueError:
+        return None
 
 
 def parse_decide(raw) -> DecideRequest:
