@@ -69,3 +69,16 @@ def test_threads_write_concurrently_without_losing_events(store):
     assert errors == []
     assert store.count_events() == 300
     assert all(len(store.visitor_history(f"t{n}", limit=100)) == 50 for n in range(6))
+
+
+def test_a_thread_per_request_server_does_not_leak_connections(store):
+    def one_request() -> None:
+        store.count_events()
+
+    for _ in range(20):
+        t = threading.Thread(target=one_request)
+        t.start()
+        t.join()
+    store.count_events()
+    mine = [key for key in store._conns if key[0] == os.getpid()]
+    assert len(mine) <= 2  # this thread's, and at most the last finished thread's

@@ -72,9 +72,18 @@ class SQLStore(RecordsMixin, Store):
         key = (os.getpid(), threading.get_ident())
         conn = self._conns.get(key)
         if conn is None or not self._usable(conn):
+            self._close_for_dead_threads()
             conn = self._connect()
             self._conns[key] = conn
         return conn
+
+    def _close_for_dead_threads(self) -> None:
+        """Servers that start a thread per request would otherwise leak one connection per request."""
+        pid = os.getpid()
+        alive = {t.ident for t in threading.enumerate()}
+        for key, conn in list(self._conns.items()):
+            if key[0] == pid and key[1] not in alive and self._conns.pop(key, None) is not None:
+                _quietly_close(conn)
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         cur = self._conn().cursor()
@@ -107,12 +116,8 @@ class SQLStore(RecordsMixin, Store):
         """Close this process's connections; other processes' (inherited over fork) are left alone."""
         pid = os.getpid()
         for key, conn in list(self._conns.items()):
-            if key[0] == pid:
-                self._conns.pop(key, None)
-                try:
-                    conn.close()
-                except Exception:  # closing a dead connection is not worth an error on shutdown
-                    pass
+            if key[0] == pid and self._conns.pop(key, None) is not None:
+                _quietly_close(conn)
 
     # --- catalog -----------------------------------------------------------------------------------
     def upsert_content(self, items: Iterable[ContentItem]) -> int:
@@ -229,3 +234,10 @@ class SQLStore(RecordsMixin, Store):
         with self._write() as cur:
             cur.execute(self._q("DELETE FROM events WHERE visitor_id = ?"), (visitor_id,))
             return cur.rowcount
+
+
+def _quietly_close(conn: Any) -> None:
+    try:
+        conn.close()
+    except Exception:  # closing a connection the server already dropped is not worth an error
+        pass
