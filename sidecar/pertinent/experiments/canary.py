@@ -49,6 +49,9 @@ def evaluate_canary(store, models_dir: Path, config, now: datetime | None = None
     started = _started_at(store, version, now)
     health = health_totals(store, version)
     figures = {"health": health}
+    if health["load_errors"]:
+        return CanaryDecision("rollback", version, f"canary {version} could not be loaded: "
+                              f"{health['load_errors'][0]}", figures)
     if health["calls"] >= 50 and health["error_rate"] > config.canary_max_error_rate:
         return CanaryDecision("rollback", version, f"canary {version} failed {health['errors']} of "
                               f"{health['calls']} decisions ({health['error_rate']:.1%})", figures)

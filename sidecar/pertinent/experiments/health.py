@@ -51,14 +51,27 @@ class CanaryHealth:
             pass
 
 
+    def report_load_failure(self, version: str, message: str) -> None:
+        """A canary this process could not load: recorded at once, so the worker rolls it back."""
+        doc = {"version": version, "calls": 0, "errors": 0, "latency_ms_sum": 0.0, "load_error": message,
+               "updated_at": datetime.now(timezone.utc).isoformat()}
+        try:
+            self.store.put_record(HEALTH_KIND, f"{socket.gethostname()}-{os.getpid()}-load", doc)
+        except Exception:  # noqa: BLE001
+            pass
+
+
 def health_totals(store, version: str) -> dict:
     """Sum of every process's figures for one canary version."""
     calls = errors = 0
     latency = 0.0
+    load_errors = []
     for doc in store.list_records(HEALTH_KIND):
         if doc.get("version") == version:
+            if doc.get("load_error"):
+                load_errors.append(doc["load_error"])
             calls += int(doc.get("calls", 0))
             errors += int(doc.get("errors", 0))
             latency += float(doc.get("latency_ms_sum", 0.0))
     return {"calls": calls, "errors": errors, "error_rate": errors / calls if calls else 0.0,
-            "mean_latency_ms": latency / calls if calls else 0.0}
+            "mean_latency_ms": latency / calls if calls else 0.0, "load_errors": load_errors}

@@ -1,0 +1,122 @@
+"""The decision core's side of experiments: which arm serves a request, and the canary model set.
+
+Everything here is per process and cheap on the hot path: the running experiment is re-read from the
+store at most every few seconds, models/CANARY is polled like models/LIVE, and canary health is
+counted in memory. A failure in any of it serves the live model (arm "model"), never an error.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from ..errors import ModelSetError
+from ..modelset import writer
+from ..modelset.loader import load_model_set
+from .assignment import DEFAULT_ARM, choose_arm
+from .book import ExperimentBook
+from .health import CanaryHealth
+
+log = logging.getLogger(__name__)
+CONTROL_REASON = "control arm: default content"
+RULES_ONLY_REASON = "rules-only arm: no rule applies: default content"
+
+
+class CanaryModels:
+    """This process's canary model set: the version models/CANARY names, checksums verified on load."""
+
+    def __init__(self, models_dir, reload_interval: float = 5.0, clock=time.monotonic, on_failure=None):
+        self.models_dir = Path(models_dir)
+        self.reload_interval = reload_interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._next_check = 0.0
+        self._version: str | None = None
+        self._current = None
+        self._failed: str | None = None  # a version that would not load: not retried until CANARY changes
+        self._on_failure = on_failure
+
+    def version(self) -> str | None:
+        """The canary version being served (None when none, or when it failed to load)."""
+        self._poll()
+        return self._current.version if self._current is not None else None
+
+    def current(self):
+        self._poll()
+        return self._current
+
+    def _poll(self) -> None:
+        now = self._clock()
+        if now < self._next_check or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._next_check = now + self.reload_interval
+            wanted = writer.canary_version(self.models_dir)
+            if wanted == self._version or wanted == self._failed:
+                return
+            if wanted is None:
+                self._version, self._current = None, None
+                return
+            try:
+                self._current, self._version = load_model_set(self.models_dir / wanted), wanted
+            except (ModelSetError, Exception) as exc:  # noqa: BLE001 - a bad canary must not hurt serving
+                log.warning("canary model set %s not loaded: %s", wanted, exc)
+                self._failed, self._version, self._current = wanted, None, None
+                if self._on_failure is not None:
+                    self._on_failure(wanted, f"{type(exc).__name__}: {exc}")
+        finally:
+            self._lock.release()
+
+
+class ExperimentServing:
+    """Arm choice for one process: the running experiment, the canary and its share."""
+
+    def __init__(self, runtime):
+        config = runtime.config
+        self.book = ExperimentBook(runtime.store, cache_seconds=min(5.0, config.reload_interval or 5.0))
+        self.health = CanaryHealth(runtime.store)
+        self.canary = CanaryModels(config.models_dir, config.reload_interval,
+                                   on_failure=self.health.report_load_failure)
+        self.canary_share = config.canary_share
+
+    def arm(self, visitor_id: str | None, slot_names: list[str] | None = None) -> str:
+        """The arm for this visitor; the live model when anything needed for the choice is unavailable."""
+        try:
+            experiment = self.book.running()
+            canary_version = self.canary.version()
+        except Exception:  # noqa: BLE001 - the store may be down: serve the live model
+            log.exception("experiment lookup failed; serving the live model")
+            return DEFAULT_ARM
+        return choose_arm(visitor_id, experiment, canary_version, self.canary_share)
+
+    def covers(self, slot_name: str) -> bool:
+        """Whether the running experiment includes this slot (an empty slot list means every slot)."""
+        experiment = self.book.running()
+        return experiment is None or not experiment.slots or slot_name in experiment.slots
+
+    def cache_material(self, visitor_id: str | None) -> str:
+        """What a cached decision must match besides the page: arm, experiment and canary version."""
+        experiment = self.book.running()
+        return f"{self.arm(visitor_id)}:{experiment.id if experiment else ''}:{self.canary.version() or ''}"
+
+
+def serving(runtime) -> ExperimentServing:
+    """This runtime's ExperimentServing, created on first use (after gunicorn's fork, like connections)."""
+    found = getattr(runtime, "_experiment_serving", None)
+    if found is None:
+        found = ExperimentServing(runtime)
+        runtime._experiment_serving = found
+    return found
+
+
+def assign_arm(request, runtime) -> str:
+    """The decision core's hook: control, rules, model or canary for this request."""
+    return serving(runtime).arm(request.visitor_id)
+
+
+def slot_arm(arm: str, slot_name: str, runtime) -> str:
+    """The arm a slot is decided with: slots outside the experiment are served by the model."""
+    if arm in ("control", "rules") and not serving(runtime).covers(slot_name):
+        return DEFAULT_ARM
+    return arm
