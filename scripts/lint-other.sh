@@ -6,6 +6,12 @@ if [ -d wp-plugin ] && find wp-plugin -name '*.php' | grep -q .; then
   find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
   echo "lint: php -l passed on $(find wp-plugin -name '*.php' | wc -l) files"
 fi
+if [ -f sdk/js/package-lock.json ]; then
+  # The snippet's build and size tests need terser (a dev dependency): `npm ci` only when the lock is newer.
+  if [ ! -f sdk/js/node_modules/.package-lock.json ] || [ sdk/js/package-lock.json -nt sdk/js/node_modules/.package-lock.json ]; then
+    (cd sdk/js && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
 if [ -d sdk/js/src ] && find sdk/js/src -name '*.js' | grep -q .; then
   for f in $(find sdk/js/src sdk/js/test -name '*.js' 2>/dev/null); do node --check "$f"; done
   echo "lint: node --check passed"

@@ -1,0 +1,36 @@
+// Settings from the script tag's data- attributes. Every one has a default, so a bare tag works:
+// <script defer src=".../pertinent.min.js" data-endpoint="https://sidecar/v1" data-site-key="KEY">
+export function readConfig(script, loc) {
+  const d = (script && script.dataset) || {};
+  const endpoint = (d.endpoint || '').replace(/\/+$/, '');
+  return {
+    endpoint,
+    key: d.siteKey || '',
+    timeout: num(d.timeout, 300),
+    budget: num(d.antiflicker, 300),
+    consentRequired: flag(d.requireConsent),
+    respectDnt: flag(d.respectDnt),
+    debug: flag(d.debug),
+    contentId: d.contentId || null,
+    sameOrigin: sameOrigin(endpoint, loc),
+  };
+}
+
+// A data- flag is on when present, unless it says "false" or "0".
+export function flag(v) {
+  return v != null && v !== 'false' && v !== '0';
+}
+
+export function num(v, dflt) {
+  return +v || dflt;
+}
+
+// Rendered fragments are trusted only from the site's own origin (the WordPress REST proxy).
+// A malformed endpoint throws here, and the snippet then leaves the page alone.
+export function sameOrigin(endpoint, loc) {
+  return new URL(endpoint, loc.href).origin === loc.origin;
+}
+
+export function apiUrl(cfg, path) {
+  return cfg.endpoint + '/' + path + (cfg.key ? '?key=' + encodeURIComponent(cfg.key) : '');
+}

@@ -1,0 +1,48 @@
+// One decide request for all slots of the page, aborted after the timeout so the defaults simply stay.
+import { apiUrl } from './config.js';
+
+// What a slot element asks for, read from its data- attributes.
+export function slotRequest(el) {
+  const d = el.dataset;
+  const s = { name: d.pertinentSlot, kind: d.pertinentKind || 'recommendations', count: +d.pertinentCount || 1 };
+  const c = (d.pertinentCandidates || '').match(/[^\s,]+/g);
+  if (c) s.candidates = c;
+  return s;
+}
+
+export function device(win) {
+  const w = win.innerWidth || 1024;
+  return w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop';
+}
+
+// What the page knows about this view; the sidecar keeps the referrer's host and the url's path only.
+export function pageContext(cfg, win, consent) {
+  const utm = {};
+  const q = new URLSearchParams(win.location.search);
+  for (const k of 'source medium campaign term content'.split(' ')) {
+    const v = q.get('utm_' + k);
+    if (v) utm[k] = v;
+  }
+  return {
+    url: win.location.href,
+    content_id: cfg.contentId,
+    referrer: win.document.referrer,
+    utm,
+    device: device(win),
+    locale: win.navigator.language,
+    consent,
+  };
+}
+
+// POST with a text/plain JSON body and the key in the query: a "simple" request, so no CORS preflight.
+export function requestDecision(cfg, win, body) {
+  const ctl = new win.AbortController();
+  // Aborting after the answer has been read does nothing, so the timer is simply left to run out.
+  win.setTimeout(() => ctl.abort(), cfg.timeout);
+  return win
+    .fetch(apiUrl(cfg, 'decide'), { method: 'POST', body: JSON.stringify(body), signal: ctl.signal })
+    .then((r) => {
+      if (!r.ok) throw r.status;
+      return r.json();
+    });
+}

@@ -1,0 +1,46 @@
+// Behaviour events, queued and sent in batches with sendBeacon (fetch keepalive as the fallback), as a
+// text/plain JSON body so no CORS preflight is needed; the page going hidden sends what is queued.
+import { apiUrl } from './config.js';
+
+export function makeQueue(cfg, win, base) {
+  let q = [];
+  const send = () => {
+    if (!q.length) return;
+    const body = JSON.stringify({ events: q });
+    const url = apiUrl(cfg, 'events');
+    const n = win.navigator;
+    q = [];
+    try {
+      if (n.sendBeacon(url, body)) return;
+    } catch (e) { /* no sendBeacon: fetch */ }
+    try {
+      win.fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
+    } catch (e) { /* dropped, silently */ }
+  };
+  // base() is null while tracking is disabled: nothing is queued then, not even anonymously.
+  const push = (ev) => {
+    const b = base();
+    if (!b) return;
+    q.push(Object.assign({ timestamp: Date.now() / 1000 }, b, ev));
+    if (q.length >= 20) send();
+  };
+  return { push, send };
+}
+
+// An impression is a slot at least half visible for a second, counted once per decision.
+export function watchImpression(win, el, fire) {
+  if (!win.IntersectionObserver) return;
+  let timer = 0;
+  const io = new win.IntersectionObserver(
+    (entries) => {
+      if (entries[entries.length - 1].intersectionRatio >= 0.5) {
+        timer = timer || win.setTimeout(() => { io.disconnect(); fire(); }, 1000);
+      } else {
+        win.clearTimeout(timer);
+        timer = 0;
+      }
+    },
+    { threshold: 0.5 },
+  );
+  io.observe(el);
+}

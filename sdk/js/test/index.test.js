@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { boot } from '../src/index.js';
+import { el, makeWindow } from './fake-dom.js';
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+// A page with a banner slot (two variant templates) and a recommendations slot, and a fake sidecar.
+function page({ answer, script = {}, stub, fetchFails = false } = {}) {
+  const requests = [];
+  const beacons = [];
+  const logs = [];
+  const win = makeWindow('https://site.example/post/7', {
+    navigator: { language: 'en', sendBeacon: (url, body) => beacons.push([url, JSON.parse(body)]) },
+    console: { log: (...a) => logs.push(a) },
+    fetch: async (url, init) => {
+      requests.push([url, JSON.parse(init.body)]);
+      if (fetchFails) throw new TypeError('Failed to fetch');
+      return { ok: true, json: async () => answer };
+    },
+  });
+  const doc = win.document;
+  doc.currentScript = el(doc, 'script', { 'data-endpoint': 'https://sidecar.example/v1', 'data-site-key': 'pk', ...script });
+  const hero = el(doc, 'div', { 'data-pertinent-slot': 'hero', 'data-pertinent-kind': 'banner', 'data-pertinent-candidates': '12,13' },
+    [el(doc, 'p', {}, ['default hero'])]);
+  for (const id of ['12', '13']) {
+    const t = el(doc, 'template', { 'data-pertinent-variant': id });
+    t.content.appendChild(el(doc, 'a', { href: '/offer/' + id }, ['Variant ' + id]));
+    hero.appendChild(t);
+  }
+  const more = el(doc, 'div', { 'data-pertinent-slot': 'more', 'data-pertinent-count': '2' }, ['default list']);
+  doc.body.appendChild(hero);
+  doc.body.appendChild(more);
+  if (stub) win.pertinent = stub;
+  return { win, doc, hero, more, requests, beacons, logs };
+}
+
+const ANSWER = {
+  decision_id: 'dec-1', arm: 'model', slots: {
+    hero: { kind: 'banner', content_ids: ['13'], items: [], source: 'model' },
+    more: { kind: 'recommendations', content_ids: ['1', '2'], source: 'popular',
+      items: [{ id: '1', title: 'One', url: '/post/1' }, { id: '2', title: 'Two', url: '/post/2' }] },
+  },
+};
+
+function hidePage(p) {
+  p.doc.visibilityState = 'hidden';
+  p.doc.dispatchEvent({ type: 'visibilitychange' });
+}
+
+test('one decide request for all slots, then the slots show the chosen content', async () => {
+  const p = page({ answer: ANSWER });
+  boot(p.win);
+  await tick();
+  assert.equal(p.requests.length, 1);
+  const [url, body] = p.requests[0];
+  assert.equal(url, 'https://sidecar.example/v1/decide?key=pk');
+  assert.deepEqual(body.slots.map((s) => s.name), ['hero', 'more']);
+  assert.deepEqual(body.slots[0].candidates, ['12', '13']);
+  assert.match(body.visitor_id, /^[0-9a-f]{32}$/);
+  assert.equal(body.context.consent, true);
+  assert.equal(p.hero.textContent, 'Variant 13');
+  assert.equal(p.more.textContent, 'OneTwo');
+  assert.deepEqual(p.logs, [], 'silent without data-debug');
+});
+
+test('a failed request leaves every slot exactly as it was, silently', async () => {
+  const p = page({ fetchFails: true });
+  const before = [p.hero.textContent, p.more.textContent];
+  boot(p.win);
+  await tick();
+  assert.deepEqual([p.hero.textContent, p.more.textContent], before);
+  assert.deepEqual(p.logs, []);
+});
+
+test('data-debug logs why the defaults stayed', async () => {
+  const p = page({ fetchFails: true, script: { 'data-debug': '' } });
+  boot(p.win);
+  await tick();
+  assert.equal(p.logs.length, 1);
+  assert.equal(p.logs[0][0], '[pertinent]');
+});
+
+test('calls queued by the stub before the snippet loaded are replayed in order', async () => {
+  const stub = function () { (stub.q = stub.q || []).push(arguments); };
+  stub('consent', true);
+  stub('convert', { value: 30 });
+  const p = page({ answer: ANSWER, stub, script: { 'data-require-consent': '' } });
+  const api = boot(p.win);
+  assert.equal(p.win.pertinent, api);
+  await tick();
+  assert.match(p.requests[0][1].visitor_id, /^[0-9a-f]{32}$/, 'consent given through the stub counts');
+  hidePage(p);
+  const types = p.beacons[0][1].events.map((e) => e.type);
+  assert.deepEqual(types, ['conversion', 'view', 'dwell']);
+  assert.equal(p.beacons[0][1].events[0].value, 30);
+});
+
+test('without consent where it is required: no id, no events, decisions on page context only', async () => {
+  const p = page({ answer: ANSWER, script: { 'data-require-consent': '' } });
+  boot(p.win);
+  await tick();
+  const body = p.requests[0][1];
+  assert.equal(body.visitor_id, undefined);
+  assert.equal(body.context.consent, false);
+  assert.equal(p.hero.textContent, 'Variant 13', 'still personalized by context');
+  hidePage(p);
+  assert.equal(p.beacons.length, 0);
+  assert.equal(p.win.localStorage.getItem('pertinent_vid'), null);
+  assert.equal(p.doc.cookie, '');
+});
+
+test('the global is defined only once: a second copy of the tag does nothing', async () => {
+  const p = page({ answer: ANSWER });
+  const api = boot(p.win);
+  assert.equal(boot(p.win), api);
+  await tick();
+  assert.equal(p.requests.length, 1);
+});
+
+test('clicks in a slot become click events with the decision id, slot and item', async () => {
+  const p = page({ answer: ANSWER });
+  boot(p.win);
+  await tick();
+  const link = p.more.querySelectorAll('li[data-pertinent-content-id]')[1].childNodes[0];
+  p.doc.dispatchEvent({ type: 'click', target: link });
+  p.doc.dispatchEvent({ type: 'click', target: p.doc.body });
+  p.win.pertinent('convert', { slot: 'hero', value: 5 });
+  hidePage(p);
+  const events = p.beacons[0][1].events;
+  const click = events.find((e) => e.type === 'click');
+  assert.deepEqual([click.slot, click.decision_id, click.arm, click.content_id], ['more', 'dec-1', 'model', '2']);
+  assert.equal(events.filter((e) => e.type === 'click').length, 1, 'clicks outside slots are not tracked');
+  const conv = events.find((e) => e.type === 'conversion');
+  assert.deepEqual([conv.slot, conv.decision_id, conv.content_id, conv.value], ['hero', 'dec-1', '13', 5]);
+});
+
+test('single-page navigation sends the dwell, a new view, and decides for new slots', async () => {
+  const p = page({ answer: ANSWER });
+  boot(p.win);
+  await tick();
+  const next = el(p.doc, 'div', { 'data-pertinent-slot': 'more' }, ['next default']);
+  p.doc.body.appendChild(next);
+  p.win.location.pathname = '/post/8';
+  p.win.history.pushState({}, '', '/post/8');
+  assert.deepEqual(p.beacons[0][1].events.map((e) => e.type), ['view', 'dwell']);
+  await tick(5);
+  assert.equal(p.requests.length, 2);
+  assert.deepEqual(p.requests[1][1].slots.map((s) => s.name), ['more'], 'only the new slot');
+  assert.equal(next.textContent, 'OneTwo');
+});

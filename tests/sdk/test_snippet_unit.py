@@ -1,0 +1,21 @@
+"""The snippet's own unit tests (Node's built-in runner), its build freshness and its size budget."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+
+def test_snippet_unit_tests_pass_under_node(repo_root):
+    """Runs sdk/js/test/*.test.js: config, storage, consent, decide, render, events, boot, build and size."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: run `make system-deps`")
+    js = repo_root / "sdk" / "js"
+    if not (js / "node_modules" / "terser").is_dir():
+        pytest.fail("sdk/js/node_modules is missing: run `make lint` (it runs `npm ci` in sdk/js)")
+    tests = sorted(str(p.relative_to(js)) for p in (js / "test").glob("*.test.js"))
+    assert tests, "no snippet tests found"
+    run = subprocess.run([node, "--test", *tests], cwd=js, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
