@@ -23,9 +23,9 @@ def settings() -> Config:
 
 def register_blueprints(app: Flask) -> None:
     """Every route of the contract; the benchmark's floor route only when PERTINENT_BENCH=1."""
-    from . import content, decide, events, health, models, openapi, visitors
+    from . import content, decide, events, experiments, health, models, openapi, visitors
 
-    for module in (health, openapi, content, events, decide, visitors, models):
+    for module in (health, openapi, content, events, decide, visitors, models, experiments):
         app.register_blueprint(module.bp)
     if os.environ.get("PERTINENT_BENCH") == "1":
         from . import floor

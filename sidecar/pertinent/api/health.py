@@ -7,6 +7,8 @@ from flask import Blueprint
 
 from .. import metrics
 from ..auth import OPEN, access
+from ..monitoring.drift import latest_drift
+from ..monitoring.summary import drift_reasons
 from . import runtime
 
 bp = Blueprint("health", __name__)
@@ -40,6 +42,8 @@ def readyz():
     except Exception as exc:
         log.warning("readyz: cache unreachable: %s", exc)
         reasons.append("cache unreachable: decisions are computed on every request")
+    # Drift as the worker last measured it: still serving, but the model may no longer fit the traffic.
+    reasons += drift_reasons(latest_drift(rt.store))
     return {"status": "degraded" if reasons else "ok", "reasons": reasons, "model_version": version}
 
 

@@ -164,6 +164,35 @@ def paths() -> dict:
         "/v1/models/reload": {"post": op("Load the model set named by models/LIVE now",
                                          {**ok("reloaded", {"type": "object"}), **errors(401, 403, 409)},
                                          SERVER)},
+        **experiment_paths(),
+    }
+
+
+def experiment_paths() -> dict:
+    """Experiments, their reports and the dashboard summary (server key)."""
+    exp = {"type": "object", "description": "id, name, arms (arm -> share), status, created_at, stopped_at, "
+                                            "slots, min_impressions"}
+    create = obj({"name": STR, "id": STR, "slots": STRS, "min_impressions": {"type": "integer", "minimum": 1},
+                  "arms": {"type": "object", "description": "control (required), rules, model: shares",
+                           "additionalProperties": {"type": "number"}}}, ("name",))
+    one = [path_param("experiment_id")]
+    return {
+        "/v1/experiments": {
+            "get": op("Every experiment, newest first", {**ok("experiments", obj({"experiments": {
+                "type": "array", "items": exp}})), **errors(401, 403)}, SERVER),
+            "post": op("Start an experiment (one runs at a time)", {**ok("created", exp, "201"),
+                                                                     **errors(*BODY_ERRORS)}, SERVER,
+                       requestBody=body(create))},
+        "/v1/experiments/{experiment_id}": {"parameters": one, "get": op(
+            "One experiment", {**ok("the experiment", exp), **errors(401, 403, 404)}, SERVER)},
+        "/v1/experiments/{experiment_id}/stop": {"parameters": one, "post": op(
+            "Stop an experiment", {**ok("stopped", exp), **errors(401, 403, 404)}, SERVER)},
+        "/v1/experiments/{experiment_id}/report": {"parameters": one, "get": op(
+            "Per arm and slot: impressions, clicks, conversions, rates with 95% CIs, uplift over control, "
+            "verdict", {**ok("the report", {"type": "object"}), **errors(401, 403, 404)}, SERVER)},
+        "/v1/dashboard": {"get": op(
+            "Health, live and canary model sets, experiments, drift and training in one document",
+            {**ok("the summary", {"type": "object"}), **errors(401, 403)}, SERVER)},
     }
 
 
