@@ -107,3 +107,14 @@ def test_a_forked_worker_sees_and_invalidates_the_same_entries(cache):
     assert cache.get("from-child") == {"n": 2}
     assert cache.generation("v1") == 1
     assert cache.errors == 0
+
+
+def test_the_disk_cache_folder_is_created_on_first_use(tmp_path):
+    folder = tmp_path / "a" / "b" / "cache"
+    cache = open_cache(f"diskcache:///{folder}")
+    assert not folder.exists()  # opening touches nothing
+    cache.set("k", {"n": 1}, 60)
+    assert folder.is_dir() and cache.get("k") == {"n": 1}
+    cache.close()
+    cache.close()
+    assert cache.get("k") == {"n": 1}  # reopened after close, like a worker after the master closed it

@@ -51,3 +51,12 @@ def test_postgres_url_password_is_not_in_messages():
     with pytest.raises(StoreUnavailable) as caught:
         store.ping()
     assert "s3cret" not in str(caught.value)
+
+
+def test_a_closed_store_reopens_on_next_use(store):
+    # The sidecar closes its store in the gunicorn master before forking; workers then reconnect.
+    store.add_events([])
+    store.count_events()
+    store.close()
+    store.close()
+    assert store.count_events() == 0
