@@ -38,6 +38,19 @@ EVENTS = Counter("pertinent_events", "Behaviour events by outcome", ["outcome", 
 MODEL_SET = Gauge("pertinent_model_set_info", "The live model set version (1 = live in some worker)",
                   ["version"], multiprocess_mode="livemax")
 
+# Experiments and monitoring (filled at scrape time by monitoring/gauges.py from the store, so every
+# worker reports the same figures; mostrecent: the last worker to compute them wins).
+ARM_CTR = Gauge("pertinent_experiment_arm_ctr", "Click-through rate of each arm of the running experiment",
+                ["arm"], multiprocess_mode="mostrecent")
+ARM_IMPRESSIONS = Gauge("pertinent_experiment_arm_impressions", "Impressions of each arm of the running "
+                        "experiment", ["arm"], multiprocess_mode="mostrecent")
+MODEL_AGE = Gauge("pertinent_model_age_seconds", "Age of the live model set (since it was trained)",
+                  multiprocess_mode="mostrecent")
+DRIFT_PSI = Gauge("pertinent_drift_psi", "Population stability index, live traffic vs the training window",
+                  ["feature"], multiprocess_mode="mostrecent")
+DRIFTED = Gauge("pertinent_drift_flagged", "1 when any PSI is above PERTINENT_DRIFT_THRESHOLD",
+                multiprocess_mode="mostrecent")
+
 _shown_version: list[str | None] = [None]
 
 

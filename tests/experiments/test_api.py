@@ -76,3 +76,27 @@ def test_dashboard_and_readyz_flag_drift_the_worker_recorded(client, app):
 def test_openapi_documents_the_experiment_routes(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     assert {"/v1/experiments", "/v1/experiments/{experiment_id}/report", "/v1/dashboard"} <= set(paths)
+
+
+def test_metrics_show_arm_ctr_model_age_and_drift(client, app):
+    store = app.extensions["pertinent"].store
+    exp = client.post("/v1/experiments", headers=SERVER, json={"name": "m"}).get_json()
+    from datetime import datetime, timezone
+
+    from pertinent.domain import Event
+    from pertinent.monitoring import gauges
+
+    now = datetime.now(timezone.utc)
+    store.add_events([Event("impression", "a", now, content_id="1", slot="s", arm="model"),
+                      Event("click", "a", now, content_id="1", slot="s", arm="model"),
+                      Event("impression", "b", now, content_id="1", slot="s", arm="control")])
+    store.put_record("drift", "latest", {"drifted": False, "features": {"device": 0.05}, "scores": 0.01})
+    gauges._last_report[0] = -1e9  # the per-arm figures are recomputed at most once a minute
+    text = client.get("/metrics").get_data(as_text=True)
+    assert exp["id"]
+    assert 'pertinent_drift_psi{feature="device"} 0.05' in text
+    assert 'pertinent_drift_psi{feature="predicted_score"} 0.01' in text
+    assert "pertinent_drift_flagged 0.0" in text
+    assert 'pertinent_experiment_arm_ctr{arm="model"} 1.0' in text
+    assert 'pertinent_experiment_arm_ctr{arm="control"} 0.0' in text
+    assert "pertinent_model_age_seconds" in text

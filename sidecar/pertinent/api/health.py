@@ -51,5 +51,8 @@ def readyz():
 @access(OPEN)
 def prometheus_metrics():
     """Prometheus text format, summed over all gunicorn workers."""
+    from ..monitoring import gauges
+
+    gauges.refresh(runtime())
     body, content_type = metrics.render()
     return body, 200, {"Content-Type": content_type}
