@@ -12,6 +12,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from pertinent.cache import open_cache
 from pertinent.domain import Event
 from pertinent.store import open_store
 
@@ -20,6 +21,8 @@ BATCH = 500
 LOOKUPS = 2_000
 VISITORS = 5_000
 CONTENT = 1_000
+CACHE_OPS = 5_000
+REDIS_URL = os.environ.get("PERTINENT_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get("PERTINENT_BENCH_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/pertinent_test")
 TYPES = ("impression",) * 5 + ("view",) * 3 + ("dwell", "click")
@@ -80,8 +83,60 @@ def _report(name: str, r: dict) -> None:
           f"iter_events {r['iter_per_s']:>9,.0f} events/s")
 
 
+def measure_cache(url: str) -> dict:
+    """Latency of what a cached decision costs: generation read + get (hit), and set after a miss."""
+    cache = open_cache(url)
+    cache.ping()
+    value = {"decision_id": "d" * 32, "model_version": "v1", "arm": "model", "ttl": 300, "cached": False,
+             "slots": {f"slot{i}": {"kind": "recommendations", "content_ids": [str(n) for n in range(6)],
+                                    "scores": [0.5] * 6, "source": "model", "reason": "like what you read",
+                                    "items": [{"id": str(n), "title": "A title", "url": "https://e.com/p"}
+                                              for n in range(6)]} for i in range(3)}}
+    sets, hits = [], []
+    for i in range(CACHE_OPS):
+        t = time.perf_counter()
+        cache.set(f"decision:v{i}:0", value, 60)
+        sets.append((time.perf_counter() - t) * 1000)
+    for i in range(CACHE_OPS):
+        t = time.perf_counter()
+        cache.get(f"decision:v{i}:{cache.generation(f'v{i}')}")
+        hits.append((time.perf_counter() - t) * 1000)
+    cache.close()
+    return {"hit_p50_ms": statistics.median(hits), "hit_p99_ms": _percentile(hits, 0.99),
+            "set_p50_ms": statistics.median(sets), "set_p99_ms": _percentile(sets, 0.99)}
+
+
+def run_caches() -> dict:
+    """Decision-cache latency per backend (a 3-slot decision, ~1.5 KB of JSON)."""
+    print(f"cache: {CACHE_OPS:,} sets then {CACHE_OPS:,} generation+get hits")
+    results = {}
+    prefix = f"pt-bench-{uuid.uuid4().hex[:10]}:"
+    with tempfile.TemporaryDirectory(prefix="pertinent-bench-") as tmp:
+        for name, url in (("memory", "memory://"), ("diskcache", f"diskcache:///{tmp}/cache"),
+                          ("redis", f"{REDIS_URL}?prefix={prefix}")):
+            try:
+                r = results[name] = measure_cache(url)
+            except Exception as exc:  # an absent server is reported, not fatal
+                print(f"  {name:<10} unavailable: {exc}")
+                continue
+            print(f"  {name:<10} hit p50 {r['hit_p50_ms']:.3f} ms  p99 {r['hit_p99_ms']:.3f} ms   "
+                  f"set p50 {r['set_p50_ms']:.3f} ms  p99 {r['set_p99_ms']:.3f} ms")
+    _drop_redis_keys(prefix)
+    return results
+
+
+def _drop_redis_keys(prefix: str) -> None:
+    try:
+        import redis
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        for key in client.scan_iter(match=prefix + "*", count=1000):
+            client.delete(key)
+    except Exception:  # nothing to clean when the server was never reached
+        pass
+
+
 def run() -> dict:
-    """Both backends, one after the other; a backend that is down is reported, not fatal."""
+    """Stores (both backends, one after the other), then caches; a backend that is down is reported."""
     print(f"store: {EVENTS:,} events, {VISITORS:,} visitors; {LOOKUPS:,} history lookups (limit 50)")
     results = {}
     with tempfile.TemporaryDirectory(prefix="pertinent-bench-") as tmp:
@@ -95,6 +150,7 @@ def run() -> dict:
         print(f"  postgresql unavailable at {POSTGRES_URL}: {exc}")
     finally:
         _drop_schema(schema)
+    results["cache"] = run_caches()
     return results
 
 
