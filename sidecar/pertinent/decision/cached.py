@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from ..domain import DecideRequest, Decision, ScoredItem, SlotDecision
+from ..experiments import serving as experiments
 from .core import decide_page
 from .rules import RuleContext
 
@@ -67,6 +68,7 @@ def cache_key(request: DecideRequest, runtime, personalised: bool, generation: i
         rule_context.device, rule_context.segment, rule_context.role, _visit_bucket(ctx.visit_count),
         str(ctx.content_id or ""), (ctx.locale or "").lower(), (ctx.country or "").upper(),
         now.strftime("%Y-%m-%dT%H"),
+        experiments.cache_material(request, runtime),  # arm, experiment and canary version
         [(s.name, s.kind, s.count, [str(c) for c in s.candidates], s.filters) for s in request.slots],
     ]
     raw = json.dumps(material, sort_keys=True, default=str, separators=(",", ":"))

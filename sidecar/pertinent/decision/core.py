@@ -6,9 +6,11 @@ slot is logged and that slot falls back; a decide never raises for anything a pa
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from ..domain import DecideRequest, Decision, PageContext, ScoredItem, SlotDecision, SlotRequest
+from ..experiments import serving as experiments
 from ..modelset.protocols import RecommendQuery
 from .fallback import pick_popular
 from .page import Page
@@ -21,8 +23,8 @@ MAX_COUNT = 50
 
 
 def assign_arm(request: DecideRequest, runtime) -> str:
-    """Experiment hook: which arm serves this request. Until experiments are wired in, always "model"."""
-    return "model"
+    """Experiment hook: the running experiment's arm for this visitor (control, rules, model or canary)."""
+    return experiments.assign_arm(request, runtime)
 
 
 def decide(request: DecideRequest, runtime) -> Decision:
@@ -35,7 +37,17 @@ def decide_page(request: DecideRequest, runtime) -> tuple[Decision, Page]:
     runtime.models.maybe_reload()
     page = Page.start(request, runtime)
     arm = assign_arm(request, runtime)
-    slots = [_decide_slot(page, slot) for slot in request.slots]
+    canary_set = experiments.canary_model_set(runtime) if arm == "canary" else None
+    if arm == "canary" and canary_set is None:
+        arm = "model"  # the canary vanished or failed to load in this process: the live set serves
+    elif canary_set is not None:
+        page.model_set = canary_set
+    started = time.perf_counter()
+    slots = [_decide_slot(page, slot, experiments.slot_arm(arm, slot.name, runtime))
+             for slot in request.slots]
+    if canary_set is not None:
+        experiments.record_canary(runtime, canary_set.version, (time.perf_counter() - started) * 1000,
+                                  page.degraded)
     model_set = page.model_set
     decision = Decision(id="d_" + uuid.uuid4().hex, slots=slots,
                         model_version=model_set.version if model_set is not None else None,
@@ -67,12 +79,17 @@ def _default(slot: SlotRequest, kind: str, reason: str) -> SlotDecision:
     return SlotDecision(name=slot.name, kind=kind, items=[], source="default", reason=reason)
 
 
-def _decide_slot(page: Page, slot: SlotRequest) -> SlotDecision:
-    """Rules, then model, then popular, then latest, until the slot has `count` items."""
+def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecision:
+    """Rules, then model, then popular, then latest, until the slot has `count` items.
+
+    Experiment arms: "control" keeps the default content; "rules" stops after the editor's pins.
+    """
     kind = slot.kind if slot.kind in RECOMMENDATION_KINDS + VARIANT_KINDS else "recommendations"
     count = max(0, min(int(slot.count or 0), MAX_COUNT))
     if count == 0:
         return _default(slot, kind, "no items requested")
+    if arm == "control":
+        return _default(slot, kind, experiments.CONTROL_REASON)
     eligible = _eligible(page, slot, kind)
     if not eligible:
         what = "none of the slot's candidates is live" if slot.candidates else "no live content fits the slot"
@@ -82,7 +99,7 @@ def _decide_slot(page: Page, slot: SlotRequest) -> SlotDecision:
     picked = [(cid, 1.0) for cid, _ in pins]
     reasons = ["pinned by rule on " + pins[0][1].description] if pins else []
     sources = ["rules"] if pins else []
-    if len(picked) < count:
+    if len(picked) < count and arm != "rules":
         exclude = _exclusions(page, slot, kind, picked)
         for stage, items, reason in _fill(page, kind, eligible, exclude, count - len(picked)):
             if items:
@@ -93,6 +110,8 @@ def _decide_slot(page: Page, slot: SlotRequest) -> SlotDecision:
             if len(picked) >= count:
                 break
     if not picked:
+        if arm == "rules":
+            return _default(slot, kind, experiments.RULES_ONLY_REASON)
         return _default(slot, kind, "nothing eligible left to show: default content")
     page.chosen.update(cid for cid, _ in picked)
     # Pins that fill the slot make it a rules decision; otherwise the first stage after the pins names it.

@@ -120,3 +120,25 @@ def slot_arm(arm: str, slot_name: str, runtime) -> str:
     if arm in ("control", "rules") and not serving(runtime).covers(slot_name):
         return DEFAULT_ARM
     return arm
+
+
+def canary_model_set(runtime):
+    """The canary model set this process serves, or None (not configured, or it failed to load)."""
+    try:
+        return serving(runtime).canary.current()
+    except Exception:  # noqa: BLE001
+        log.exception("canary model set unavailable")
+        return None
+
+
+def record_canary(runtime, version: str, latency_ms: float, failed: bool) -> None:
+    """Count one canary decision for the worker's error/latency check."""
+    serving(runtime).health.record(version, latency_ms, failed)
+
+
+def cache_material(request, runtime) -> str:
+    """The part of a decision cache key that experiments decide: arm, experiment id, canary version."""
+    try:
+        return serving(runtime).cache_material(request.visitor_id)
+    except Exception:  # noqa: BLE001
+        return "model::"
