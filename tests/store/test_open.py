@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from pertinent.domain import ContentItem
 from pertinent.errors import ConfigError
 from pertinent.store import StoreUnavailable, open_store
 from pertinent.store.sqlite import path_from_url
 
 from tests.support.net import free_port
+
+from .helpers import event
 
 
 def test_sqlite_urls_name_absolute_paths():
@@ -60,3 +63,21 @@ def test_a_closed_store_reopens_on_next_use(store):
     store.close()
     store.close()
     assert store.count_events() == 0
+
+
+def _unreachable_stores(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    return [open_store(f"postgresql://postgres@127.0.0.1:{free_port()}/pertinent_test"),
+            open_store(f"sqlite:///{blocker}/pertinent.db")]
+
+
+def test_reads_and_writes_on_an_unreachable_store_raise_store_unavailable(tmp_path):
+    # One exception type for every backend, so routes can answer 503 without knowing drivers.
+    for store in _unreachable_stores(tmp_path):
+        with pytest.raises(StoreUnavailable):
+            store.add_events([event()])
+        with pytest.raises(StoreUnavailable):
+            store.visitor_history("v1")
+        with pytest.raises(StoreUnavailable):
+            store.upsert_content([ContentItem(id="1")])

@@ -22,7 +22,8 @@ from .schema import POSTGRES
 from .sql import SQLStore
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-CONNECT_TIMEOUT_S = 5
+# Seconds; short because readiness probes and requests wait on it when the server is gone.
+CONNECT_TIMEOUT_S = 3
 
 
 def split_url(url: str) -> tuple[str, str | None]:
@@ -40,6 +41,8 @@ class PostgresStore(SQLStore):
     """Catalog and events in PostgreSQL; one connection per process and thread, in autocommit mode."""
 
     placeholder = "%s"
+    # Connection refused or lost, server shutting down, out of disk: not the caller's fault.
+    outage_errors = (psycopg.OperationalError,)
 
     def __init__(self, url: str):
         super().__init__(url)
@@ -87,7 +90,7 @@ class PostgresStore(SQLStore):
         where, params = self._time_bounds(since, until)
         query = (f"SELECT {', '.join(rows.EVENT_COLUMNS)} FROM events"
                  + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY ts, id")
-        conn = self._open()
+        conn = self._connect()
         try:
             with conn.transaction(), conn.cursor(name="pertinent_iter_events") as cur:
                 cur.itersize = batch_size

@@ -31,6 +31,8 @@ class SQLStore(RecordsMixin, Store):
     """Catalog, events and visitor data over a DB-API connection; queries use '?' placeholders."""
 
     placeholder = "?"
+    # Driver errors that mean "the backend is not there right now", raised as StoreUnavailable.
+    outage_errors: tuple[type[BaseException], ...] = ()
 
     def __init__(self, url: str):
         self.url = url
@@ -86,23 +88,35 @@ class SQLStore(RecordsMixin, Store):
                 _quietly_close(conn)
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
-        cur = self._conn().cursor()
         try:
-            cur.execute(self._q(sql), params)
-            return cur.fetchall()
-        finally:
-            cur.close()
+            cur = self._conn().cursor()
+            try:
+                cur.execute(self._q(sql), params)
+                return cur.fetchall()
+            finally:
+                cur.close()
+        except self.outage_errors as exc:
+            raise self._unavailable(exc) from exc
 
     @contextmanager
     def _write(self) -> Iterator[Any]:
-        with self._transaction(self._conn()) as cur:
-            yield cur
+        try:
+            with self._transaction(self._conn()) as cur:
+                yield cur
+        except self.outage_errors as exc:
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        """One exception type for callers (routes answer 503), the driver's words kept in the message."""
+        return StoreUnavailable(f"store {self._redacted()} is not reachable: {exc}")
 
     def ping(self) -> None:
         try:
             self._read("SELECT 1")
+        except StoreUnavailable:
+            raise
         except Exception as exc:  # any driver error means "not reachable" to readiness
-            raise StoreUnavailable(f"store {self._redacted()} is not reachable: {exc}") from exc
+            raise self._unavailable(exc) from exc
 
     def _redacted(self) -> str:
         """The URL without a password, for messages."""

@@ -32,6 +32,9 @@ def path_from_url(url: str) -> Path:
 class SQLiteStore(SQLStore):
     """Catalog and events in one SQLite file; one connection per process and thread."""
 
+    # Locked past the busy timeout, unreadable or unwritable file or folder, disk I/O errors.
+    outage_errors = (sqlite3.OperationalError, OSError)
+
     def __init__(self, url: str):
         super().__init__(url)
         self.path = path_from_url(url)
@@ -64,12 +67,12 @@ class SQLiteStore(SQLStore):
         cur.execute("BEGIN IMMEDIATE")
         try:
             yield cur
+            conn.execute("COMMIT")
         except BaseException:
+            # Also after a failed COMMIT: a transaction left open would refuse every later BEGIN.
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        else:
-            conn.execute("COMMIT")
         finally:
             cur.close()
 
