@@ -5,6 +5,8 @@ set -euo pipefail
 pkgs=()
 command -v php >/dev/null 2>&1 || pkgs+=(php-cli php-mysql php-curl php-xml php-mbstring php-sqlite3)
 [ -d /usr/share/wordpress ] || pkgs+=(wordpress)
+# A classic default theme for the WordPress tests and demo (the wordpress package ships none).
+[ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || pkgs+=(wordpress-theme-twentytwentyone)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
 command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)

@@ -1,0 +1,282 @@
+<?php
+/**
+ * The "Variant" post type: banners and calls-to-action an editor writes once and the sidecar chooses
+ * between, each with targeting hints (pin/exclude rules), the slots it may fill and an optional schedule.
+ *
+ * @package Pertinent
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+define( 'PERTINENT_VARIANT_TYPE', 'pertinent_variant' );
+
+/**
+ * Registers the post type and its meta.
+ */
+function pertinent_register_variants() {
+	register_post_type(
+		PERTINENT_VARIANT_TYPE,
+		array(
+			'labels'          => array(
+				'name'          => __( 'Variants', 'pertinent' ),
+				'singular_name' => __( 'Variant', 'pertinent' ),
+				'add_new_item'  => __( 'Add New Variant', 'pertinent' ),
+				'edit_item'     => __( 'Edit Variant', 'pertinent' ),
+				'menu_name'     => __( 'Variants', 'pertinent' ),
+			),
+			'description'     => __( 'Banners and calls-to-action for personalized slots.', 'pertinent' ),
+			'public'          => false,
+			'show_ui'         => true,
+			'show_in_rest'    => true,
+			'menu_icon'       => 'dashicons-randomize',
+			'supports'        => array( 'title', 'editor', 'custom-fields', 'revisions' ),
+			'capability_type' => 'post',
+			'map_meta_cap'    => true,
+		)
+	);
+
+	$common = array(
+		'single'        => true,
+		'auth_callback' => 'pertinent_meta_auth',
+	);
+	register_post_meta(
+		PERTINENT_VARIANT_TYPE,
+		'pertinent_variant_kind',
+		$common + array(
+			'type'              => 'string',
+			'default'           => 'banner',
+			'sanitize_callback' => 'pertinent_sanitize_variant_kind',
+			'show_in_rest'      => array(
+				'schema' => array(
+					'type' => 'string',
+					'enum' => array( 'banner', 'cta' ),
+				),
+			),
+		)
+	);
+	register_post_meta(
+		PERTINENT_VARIANT_TYPE,
+		'pertinent_slots',
+		$common + array(
+			'type'              => 'array',
+			'default'           => array(),
+			'sanitize_callback' => 'pertinent_sanitize_slot_names',
+			'show_in_rest'      => array(
+				'schema' => array(
+					'type'  => 'array',
+					'items' => array( 'type' => 'string' ),
+				),
+			),
+		)
+	);
+	foreach ( array( 'pertinent_starts_at', 'pertinent_ends_at' ) as $key ) {
+		register_post_meta(
+			PERTINENT_VARIANT_TYPE,
+			$key,
+			$common + array(
+				'type'              => 'string',
+				'default'           => '',
+				'sanitize_callback' => 'pertinent_sanitize_datetime',
+				'show_in_rest'      => true,
+			)
+		);
+	}
+	register_post_meta(
+		PERTINENT_VARIANT_TYPE,
+		'pertinent_targeting',
+		$common + array(
+			'type'              => 'array',
+			'default'           => array(),
+			'sanitize_callback' => 'pertinent_sanitize_targeting',
+			'show_in_rest'      => array( 'schema' => pertinent_targeting_schema() ),
+		)
+	);
+}
+
+/**
+ * JSON schema of the targeting rules (the sidecar's `targeting` field).
+ *
+ * @return array<string,mixed>
+ */
+function pertinent_targeting_schema() {
+	return array(
+		'type'  => 'array',
+		'items' => array(
+			'type'       => 'object',
+			'properties' => array(
+				'action' => array(
+					'type' => 'string',
+					'enum' => array( 'pin', 'exclude' ),
+				),
+				'when'   => array(
+					'type'                 => 'object',
+					'additionalProperties' => true,
+				),
+				'slots'  => array(
+					'type'  => 'array',
+					'items' => array( 'type' => 'string' ),
+				),
+			),
+		),
+	);
+}
+
+/**
+ * banner|cta.
+ *
+ * @param mixed $value Raw.
+ * @return string
+ */
+function pertinent_sanitize_variant_kind( $value ) {
+	return in_array( $value, array( 'banner', 'cta' ), true ) ? $value : 'banner';
+}
+
+/**
+ * A slot name: lowercase letters, digits, dashes and underscores, at most 64 characters.
+ *
+ * @param mixed $value Raw.
+ * @return string
+ */
+function pertinent_sanitize_slot_name( $value ) {
+	$value = is_scalar( $value ) ? strtolower( (string) $value ) : '';
+	return substr( preg_replace( '/[^a-z0-9_\-]/', '', $value ), 0, 64 );
+}
+
+/**
+ * A list of slot names (array or comma-separated string).
+ *
+ * @param mixed $value Raw.
+ * @return string[]
+ */
+function pertinent_sanitize_slot_names( $value ) {
+	$value = is_string( $value ) ? explode( ',', $value ) : ( is_array( $value ) ? $value : array() );
+	return array_slice( array_values( array_unique( array_filter( array_map( 'pertinent_sanitize_slot_name', $value ) ) ) ), 0, 20 );
+}
+
+/**
+ * An ISO 8601 UTC date-time, or '' when empty or unparseable.
+ *
+ * @param mixed $value Raw (anything strtotime understands, interpreted in the site's timezone).
+ * @return string
+ */
+function pertinent_sanitize_datetime( $value ) {
+	if ( ! is_string( $value ) || '' === trim( $value ) ) {
+		return '';
+	}
+	try {
+		$date = new DateTimeImmutable( trim( $value ), wp_timezone() );
+	} catch ( Exception $e ) {
+		return '';
+	}
+	return $date->setTimezone( new DateTimeZone( 'UTC' ) )->format( 'Y-m-d\TH:i:s\Z' );
+}
+
+/**
+ * Sanitizes targeting rules to the sidecar's shape; unknown condition keys are dropped.
+ *
+ * @param mixed $value Raw rules (array, or JSON text from the classic meta box).
+ * @return array<int,array<string,mixed>>
+ */
+function pertinent_sanitize_targeting( $value ) {
+	if ( is_string( $value ) ) {
+		$value = json_decode( $value, true );
+	}
+	if ( ! is_array( $value ) ) {
+		return array();
+	}
+	$strings = array( 'utm_source', 'utm_medium', 'utm_campaign', 'referrer_contains', 'device', 'segment', 'role' );
+	$ints    = array( 'visit_count_min', 'visit_count_max' );
+	$rules   = array();
+	foreach ( array_slice( $value, 0, 20 ) as $rule ) {
+		if ( ! is_array( $rule ) || ! isset( $rule['action'] ) || ! in_array( $rule['action'], array( 'pin', 'exclude' ), true ) ) {
+			continue;
+		}
+		$when = array();
+		$raw  = isset( $rule['when'] ) && is_array( $rule['when'] ) ? $rule['when'] : array();
+		foreach ( $strings as $key ) {
+			if ( isset( $raw[ $key ] ) && is_scalar( $raw[ $key ] ) && '' !== trim( (string) $raw[ $key ] ) ) {
+				$when[ $key ] = substr( sanitize_text_field( (string) $raw[ $key ] ), 0, 200 );
+			}
+		}
+		foreach ( $ints as $key ) {
+			if ( isset( $raw[ $key ] ) && is_numeric( $raw[ $key ] ) ) {
+				$when[ $key ] = max( 0, (int) $raw[ $key ] );
+			}
+		}
+		if ( isset( $raw['hours'] ) && is_array( $raw['hours'] ) && 2 === count( $raw['hours'] ) ) {
+			$when['hours'] = array_map(
+				static function ( $h ) {
+					return max( 0, min( 24, (int) $h ) );
+				},
+				array_values( $raw['hours'] )
+			);
+		}
+		if ( isset( $raw['days'] ) && is_array( $raw['days'] ) ) {
+			$when['days'] = array_values( array_unique( array_filter( array_map( 'intval', $raw['days'] ), static function ( $d ) {
+				return $d >= 0 && $d <= 6;
+			} ) ) );
+		}
+		$rules[] = array(
+			'action' => $rule['action'],
+			'when'   => $when,
+			'slots'  => pertinent_sanitize_slot_names( isset( $rule['slots'] ) ? $rule['slots'] : array() ),
+		);
+	}
+	return $rules;
+}
+
+/**
+ * Published variants of a kind that may fill a slot now (schedule honoured), newest first.
+ *
+ * @param string $kind  banner|cta.
+ * @param string $slot  Slot name.
+ * @param int    $limit At most this many.
+ * @return int[]
+ */
+function pertinent_variant_candidates( $kind, $slot, $limit = 20 ) {
+	$ids = get_posts(
+		array(
+			'post_type'        => PERTINENT_VARIANT_TYPE,
+			'post_status'      => 'publish',
+			'posts_per_page'   => 50,
+			'fields'           => 'ids',
+			'no_found_rows'    => true,
+			'suppress_filters' => false,
+			'meta_query'       => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query -- small post type, read only.
+				array(
+					'key'   => 'pertinent_variant_kind',
+					'value' => $kind,
+				),
+			),
+		)
+	);
+	$out = array();
+	foreach ( $ids as $id ) {
+		$slots = (array) get_post_meta( $id, 'pertinent_slots', true );
+		if ( ( ! $slots || in_array( $slot, $slots, true ) ) && pertinent_variant_is_live( $id ) ) {
+			$out[] = (int) $id;
+		}
+		if ( count( $out ) >= $limit ) {
+			break;
+		}
+	}
+	return $out;
+}
+
+/**
+ * Whether a variant's schedule includes now.
+ *
+ * @param int $id Variant.
+ * @return bool
+ */
+function pertinent_variant_is_live( $id ) {
+	$now    = time();
+	$starts = (string) get_post_meta( $id, 'pertinent_starts_at', true );
+	$ends   = (string) get_post_meta( $id, 'pertinent_ends_at', true );
+	if ( '' !== $starts && strtotime( $starts ) > $now ) {
+		return false;
+	}
+	return '' === $ends || strtotime( $ends ) > $now;
+}
