@@ -1,6 +1,7 @@
 """Choosing and reaching a store from its URL."""
 from __future__ import annotations
 
+import psycopg
 import pytest
 from pertinent.domain import ContentItem
 from pertinent.errors import ConfigError
@@ -81,3 +82,28 @@ def test_reads_and_writes_on_an_unreachable_store_raise_store_unavailable(tmp_pa
             store.visitor_history("v1")
         with pytest.raises(StoreUnavailable):
             store.upsert_content([ContentItem(id="1")])
+
+
+@pytest.mark.postgres
+def test_a_postgres_schema_is_created_on_first_use_and_keeps_deployments_apart(postgres_url):
+    base = postgres_url.split("?", 1)[0]
+    names = [f"{postgres_url.rsplit('=', 1)[1]}_extra{n}" for n in range(2)]
+    first, second = (open_store(f"{base}?schema={name}") for name in names)
+    try:
+        first.add_events([event(visitor="only-in-first")])
+        assert first.count_events() == 1
+        assert second.count_events() == 0
+        found = psycopg.connect(base, autocommit=True).execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s) ORDER BY 1", (names,)).fetchall()
+        assert [row[0] for row in found] == names
+    finally:
+        for s in (first, second):
+            s.close()
+        with psycopg.connect(base, autocommit=True) as conn:
+            for name in names:
+                conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+
+
+def test_a_bad_postgres_schema_name_is_refused():
+    with pytest.raises(ConfigError, match="schema"):
+        open_store("postgresql://postgres@127.0.0.1/db?schema=drop table;")

@@ -82,3 +82,27 @@ def test_a_thread_per_request_server_does_not_leak_connections(store):
     store.count_events()
     mine = [key for key in store._conns if key[0] == os.getpid()]
     assert len(mine) <= 2  # this thread's, and at most the last finished thread's
+
+
+WRITER = """
+import sys
+from datetime import datetime, timezone
+from pertinent.domain import Event
+from pertinent.store import open_store
+store = open_store(sys.argv[1])
+name = sys.argv[2]
+stamp = datetime(2026, 3, 1, tzinfo=timezone.utc)
+for batch in range(20):
+    store.add_events([Event("view", name, stamp, content_id=str(i)) for i in range(25)])
+"""
+
+
+def test_several_worker_processes_write_at_once_without_losing_events(store, store_url, repo_root):
+    # Like gunicorn workers: separate processes, one file or server, writes colliding on the lock.
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, store_url, f"w{n}"], cwd=repo_root,
+                                stderr=subprocess.PIPE, text=True) for n in range(3)]
+    for w in writers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+    assert store.count_events() == 3 * 20 * 25
+    assert all(len(store.export_visitor(f"w{n}")["events"]) == 500 for n in range(3))
