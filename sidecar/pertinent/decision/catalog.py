@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 VARIANT_TYPE = "variant"
 SMALL_SET = 256  # below this, sorting a set beats walking the catalog's latest order
 FILTER_MEMO_MAX = 512
+# From this many live items on, rebuilding the snapshot (reading the whole catalog) leaves the
+# request path and runs on a thread; smaller catalogs rebuild inline, so a write is visible at once.
+BACKGROUND_MIN_ITEMS = 2000
 
 
 def _epoch(value: datetime | None) -> float | None:
@@ -159,38 +162,72 @@ class CatalogView:
     def snapshot(self) -> CatalogSnapshot:
         """The current snapshot, refreshed first when due; never raises (a store error keeps the old one)."""
         if self._clock() >= self._next_check:
+            first = self._snapshot is EMPTY
             # The first build blocks (nothing to serve yet); later ones let others use the old snapshot.
-            if self._lock.acquire(blocking=self._snapshot is EMPTY):
+            if self._lock.acquire(blocking=first):
+                handed_off = False
                 try:
-                    if self._clock() >= self._next_check:
-                        self._next_check = self._clock() + self.check_interval
-                        self._refresh()
+                    handed_off = self._check(first)
                 finally:
-                    self._lock.release()
+                    if not handed_off:
+                        self._lock.release()
         self._observe_model_swap()
         return self._snapshot
+
+    def _check(self, first: bool) -> bool:
+        """Rebuild when stale (lock held); True when a thread took over the rebuild and the lock."""
+        if self._clock() < self._next_check:
+            return False
+        self._next_check = self._clock() + self.check_interval
+        plan = self._plan()
+        if plan is None:
+            return False
+        if not first and len(self._snapshot.items) >= BACKGROUND_MIN_ITEMS:
+            # A big catalog takes a noticeable time to read and index: do it off the request path.
+            threading.Thread(target=self._rebuild_and_release, args=plan, daemon=True).start()
+            return True
+        self._rebuild(*plan)
+        return False
 
     def refresh(self) -> CatalogSnapshot:
-        """Force a check now (start-up warm-up, tests)."""
+        """Force a check and rebuild now, on this thread (start-up warm-up, tests)."""
         with self._lock:
             self._next_check = self._clock() + self.check_interval
-            self._refresh()
+            plan = self._plan()
+            if plan is not None:
+                self._rebuild(*plan)
         self._observe_model_swap()
         return self._snapshot
 
-    def _refresh(self) -> None:
+    def _plan(self):
+        """(revision, must re-read the store) when the snapshot is stale, else None. One cheap query."""
         old = self._snapshot
-        now = self._wall()
         try:
             revision = self.store.catalog_revision()
-            if revision != old.revision or old is EMPTY:
+        except Exception:
+            log.exception("catalog revision unavailable; serving the previous snapshot")
+            return None
+        if revision != old.revision or old is EMPTY:
+            return revision, True
+        if old.next_change is not None and self._wall() >= old.next_change:
+            return revision, False  # a scheduled item started or ended: re-index what we have
+        return None
+
+    def _rebuild_and_release(self, revision, fetch: bool) -> None:
+        try:
+            self._rebuild(revision, fetch)
+        finally:
+            self._lock.release()
+
+    def _rebuild(self, revision, fetch: bool) -> None:
+        old = self._snapshot
+        try:
+            if fetch:
                 self._published = self.store.list_content(("publish",))
-            elif old.next_change is None or now < old.next_change:
-                return
+            new = build_snapshot(self._published, revision, self._wall())
         except Exception:
             log.exception("catalog refresh failed; serving the previous snapshot")
             return
-        new = build_snapshot(self._published, revision, now)
         changed = [item for cid, item in new.items.items() if old.items.get(cid) != item]
         self._snapshot = new
         self.refreshes += 1

@@ -5,6 +5,8 @@ used by serving for cold start and by training as the baseline every model must 
 """
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import pandas as pd
 
@@ -54,17 +56,20 @@ class PopularityRecommender:
     def _rank(self) -> None:
         # Ties broken by id so the ranking is deterministic across runs.
         self.ranking_ = sorted(self.scores_, key=lambda cid: (-self.scores_[cid], cid))
+        self.position_ = {cid: i for i, cid in enumerate(self.ranking_)}
 
     def recommend(self, query: RecommendQuery) -> list[tuple[str, float]]:
         """The k most popular ids allowed by the query's candidates and exclude sets."""
         exclude, candidates, k = query.exclude, query.candidates, query.k
         if k <= 0:
             return []
-        if candidates is not None and len(candidates) * 8 < len(self.ranking_):
-            # A short candidate list (banner variants): sort it rather than walk the whole ranking.
-            pool = sorted((c for c in candidates if c not in exclude),
-                          key=lambda cid: (-self.scores_.get(cid, 0.0), cid))
-            return [(cid, self.scores_.get(cid, 0.0)) for cid in pool[:k]]
+        if candidates is not None and len(candidates) ** 2 < k * len(self.ranking_):
+            # Walking the ranking costs about k * len(ranking) / len(candidates) steps; for a short
+            # candidate list (banner variants) picking the best few of the list directly is cheaper.
+            position, last = self.position_, len(self.ranking_)
+            pool = (c for c in candidates if c not in exclude)
+            best = heapq.nsmallest(k, pool, key=lambda cid: (position.get(cid, last), cid))
+            return [(cid, self.scores_.get(cid, 0.0)) for cid in best]
         out = []
         for cid in self.ranking_:
             if cid in exclude or (candidates is not None and cid not in candidates):
@@ -81,8 +86,10 @@ class PopularityRecommender:
             scores = dict(self.scores_)
             scores.update((cid, 0.0) for cid in new)
             ranking = self.ranking_ + sorted(new)
-            # Swap both references together-ish: readers holding the old ranking still see valid ids.
-            self.scores_, self.ranking_ = scores, ranking
+            position = {cid: i for i, cid in enumerate(ranking)}
+            # New dicts swapped in by reference: a reader mid-recommend keeps a consistent old view
+            # except between assignments, where an id may briefly lack a position (it then ranks last).
+            self.scores_, self.position_, self.ranking_ = scores, position, ranking
 
     def score_items(self, item_ids) -> np.ndarray:
         """Scores for a list of ids (0 for unknown ones), for ranking metrics in training."""
