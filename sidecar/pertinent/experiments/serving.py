@@ -53,7 +53,7 @@ class CanaryModels:
         try:
             self._next_check = now + self.reload_interval
             wanted = writer.canary_version(self.models_dir)
-            if wanted == self._version or wanted == self._failed:
+            if wanted == self._version or (wanted is not None and wanted == self._failed):
                 return
             if wanted is None:
                 self._version, self._current = None, None
