@@ -1,6 +1,7 @@
 """The HTTP API: one blueprint per feature, all JSON, versioned under /v1."""
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,27 @@ def settings() -> Config:
     return current_app.extensions["pertinent_config"]
 
 
+log = logging.getLogger("pertinent.api")
+
+
+def refresh_model_set() -> None:
+    """Pick up a newly promoted model set (the registry rate-limits itself to one stat per interval)."""
+    from .. import metrics
+
+    registry = runtime().models
+    try:
+        registry.maybe_reload()
+    except Exception as exc:  # a bad new set must never cost a request: the old one keeps serving
+        log.warning("model set reload check failed: %s", exc)
+    model_set = registry.current()
+    metrics.show_model_version(model_set.version if model_set is not None else None)
+
+
 def register_blueprints(app: Flask) -> None:
     """Every route of the contract; the benchmark's floor route only when PERTINENT_BENCH=1."""
     from . import content, decide, events, experiments, health, models, openapi, visitors
 
+    app.before_request(refresh_model_set)
     for module in (health, openapi, content, events, decide, visitors, models, experiments):
         app.register_blueprint(module.bp)
     if os.environ.get("PERTINENT_BENCH") == "1":

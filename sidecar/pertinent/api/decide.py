@@ -30,15 +30,6 @@ def _live_version(rt) -> str | None:
     return model_set.version if model_set is not None else None
 
 
-def _refresh_models(rt) -> None:
-    """Pick up a newly promoted model set (the registry rate-limits itself), and show it in metrics."""
-    try:
-        rt.models.maybe_reload()
-    except Exception as exc:
-        log.warning("model reload check failed: %s", exc)
-    metrics.show_model_version(_live_version(rt))
-
-
 def default_decision(decide_request, version: str | None) -> Decision:
     """Every slot keeps the page's default content."""
     slots = [SlotDecision(name=s.name, kind=s.kind, items=[], source="default", reason="internal error")
@@ -52,7 +43,6 @@ def decide():
     """One call per page: a slot decision for every requested slot."""
     decide_request = parse_decide(read_json(allow_text_plain=True))
     rt = runtime()
-    _refresh_models(rt)
     try:
         from ..decision.cached import decide_cached
         decision = decide_cached(decide_request, rt)
@@ -73,7 +63,6 @@ def recommendations():
     content_id = args.id("content_id")
     k = _query_int("k", default=5)
     rt = runtime()
-    _refresh_models(rt)
     version = _live_version(rt)
     try:
         from ..decision.core import recommend

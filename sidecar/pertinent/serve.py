@@ -1,0 +1,97 @@
+"""`pertinent serve`: the app under gunicorn, models loaded once before the workers fork.
+
+Workers default to the core count; SIGHUP is gunicorn's graceful reload (new workers, then the old
+ones finish their requests); SIGTERM stops gracefully. /metrics sums all workers through
+prometheus-client's multiprocess mode, whose directory lives in the data dir.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from gunicorn.app.base import BaseApplication
+
+from .config import Config
+
+log = logging.getLogger("pertinent.serve")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def prepare_metrics_dir(data_dir: Path) -> Path:
+    """A fresh multiprocess directory; must be set before prometheus_client is first imported."""
+    path = (data_dir / "prometheus").resolve()
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    if "prometheus_client" in sys.modules and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        log.warning("prometheus_client was imported before multiprocess mode was set: /metrics is per worker")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
+
+
+def child_exit(server, worker) -> None:
+    """Forget a dead worker's live gauges (gunicorn hook, runs in the master)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def gunicorn_options(config: Config, host: str, port: int, workers: int, threads: int) -> dict:
+    """Settings chosen for a latency-sensitive JSON service on one host."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        # Sync workers unless threads are asked for: store connections are per process and thread.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
+        "preload_app": True,  # load models once in the master; workers share those pages after fork
+        "timeout": 30,  # a worker silent this long is stuck: restart it
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": None,  # per-request logs cost latency; /metrics has the numbers
+        "errorlog": "-",
+        "loglevel": config.log_level.lower(),
+        "proc_name": "pertinent",
+        "child_exit": child_exit,
+        # gunicorn >= 24 opens a control socket at one fixed path per user: several sidecars (tests,
+        # demo, bench) on one host would fight over it, and we do not use it.
+        "control_socket_disable": True,
+    }
+
+
+class SidecarApplication(BaseApplication):
+    """gunicorn running the Pertinent app built by `factory` (called once, in the master)."""
+
+    def __init__(self, factory, options: dict):
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()
+
+
+def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+        threads: int = 1) -> None:
+    """Build the Runtime (models loaded) and the app before forking, then serve until SIGTERM/SIGINT."""
+    from .runtime import Runtime
+
+    logging.basicConfig(level=config.log_level.upper(), format=LOG_FORMAT)
+    prepare_metrics_dir(config.data_dir)
+    # Built here, not inside gunicorn, so a bad store or cache URL is a ConfigError with its variable's name.
+    runtime = Runtime.from_config(config)
+
+    def factory():
+        from . import create_app
+
+        return create_app(config, runtime)
+
+    workers = workers or os.cpu_count() or 1
+    SidecarApplication(factory, gunicorn_options(config, host, port, workers, threads)).run()
