@@ -103,3 +103,9 @@ def test_purge_events_removes_only_older_events(store):
     assert store.count_events() == 6
     assert min(e.timestamp for b in store.iter_events() for e in b) == T0 + timedelta(seconds=4)
     assert store.purge_events(T0) == 0
+
+
+def test_purge_in_small_chunks_removes_everything_older(store):
+    store.add_events([event(seconds=s) for s in range(25)])
+    assert store.purge_events(T0 + timedelta(seconds=20), chunk=4) == 20
+    assert store.count_events() == 5

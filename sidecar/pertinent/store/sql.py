@@ -232,10 +232,18 @@ class SQLStore(RecordsMixin, Store):
                "WHERE score > 0 ORDER BY score DESC, content_id LIMIT ?")
         return [(cid, float(score)) for cid, score in self._read(sql, tuple(params) + (int(limit),))]
 
-    def purge_events(self, older_than: datetime) -> int:
-        with self._write() as cur:
-            cur.execute(self._q("DELETE FROM events WHERE ts < ?"), (self._time_in(older_than),))
-            return cur.rowcount
+    def purge_events(self, older_than: datetime, chunk: int = 10_000) -> int:
+        """In chunks, each its own transaction: a month of old events must not hold the write lock
+        (and so every worker's event writes) for the whole delete."""
+        cutoff, purged = self._time_in(older_than), 0
+        while True:
+            with self._write() as cur:
+                cur.execute(self._q("DELETE FROM events WHERE id IN "
+                                    "(SELECT id FROM events WHERE ts < ? LIMIT ?)"), (cutoff, chunk))
+                deleted = cur.rowcount
+            purged += deleted
+            if deleted < chunk:
+                return purged
 
     # --- visitors ----------------------------------------------------------------------------------
     def export_visitor(self, visitor_id: str) -> dict:
