@@ -107,3 +107,5 @@ def test_a_postgres_schema_is_created_on_first_use_and_keeps_deployments_apart(p
 def test_a_bad_postgres_schema_name_is_refused():
     with pytest.raises(ConfigError, match="schema"):
         open_store("postgresql://postgres@127.0.0.1/db?schema=drop table;")
+    with pytest.raises(ConfigError, match="schema"):
+        open_store("postgresql://postgres@127.0.0.1/db?schema=MixedCase")

@@ -21,7 +21,8 @@ from . import rows
 from .schema import POSTGRES
 from .sql import SQLStore
 
-_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+# Lower case only: search_path folds unquoted names to lower case, CREATE SCHEMA quotes them.
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Seconds; short because readiness probes and requests wait on it when the server is gone.
 CONNECT_TIMEOUT_S = 3
 
@@ -32,7 +33,7 @@ def split_url(url: str) -> tuple[str, str | None]:
     query = parse_qsl(parts.query, keep_blank_values=True)
     schema = next((v for k, v in query if k == "schema"), None)
     if schema is not None and not _SCHEMA_NAME.match(schema):
-        raise ConfigError(f"store URL: schema {schema!r} must be letters, digits and underscores")
+        raise ConfigError(f"store URL: schema {schema!r} must be lower-case letters, digits and underscores")
     rest = urlencode([(k, v) for k, v in query if k != "schema"])
     return urlunsplit(parts._replace(scheme="postgresql", query=rest)), schema
 
