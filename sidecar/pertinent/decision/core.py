@@ -43,7 +43,7 @@ def decide_page(request: DecideRequest, runtime) -> tuple[Decision, Page]:
     elif canary_set is not None:
         page.model_set = canary_set
     started = time.perf_counter()
-    slots = [_decide_slot(page, slot, experiments.slot_arm(arm, slot.name, runtime))
+    slots = [_safe_slot(page, slot, experiments.slot_arm(arm, slot.name, runtime))
              for slot in request.slots]
     if canary_set is not None:
         experiments.record_canary(runtime, canary_set.version, (time.perf_counter() - started) * 1000,
@@ -73,6 +73,16 @@ def _eligible(page: Page, slot: SlotRequest, kind: str):
         return frozenset(ids)
     default = "variants" if kind in VARIANT_KINDS else "content"
     return snap.filtered(slot.filters, default)
+
+
+def _safe_slot(page: Page, slot: SlotRequest, arm: str) -> SlotDecision:
+    """One slot's decision; a bug in any stage costs that slot its personalisation, never the page."""
+    try:
+        return _decide_slot(page, slot, arm)
+    except Exception:
+        log.exception("deciding slot %r failed; it keeps its default content", slot.name)
+        page.degraded = True
+        return _default(slot, slot.kind, "internal error: default content")
 
 
 def _default(slot: SlotRequest, kind: str, reason: str) -> SlotDecision:
