@@ -109,3 +109,21 @@ def test_a_bad_postgres_schema_name_is_refused():
         open_store("postgresql://postgres@127.0.0.1/db?schema=drop table;")
     with pytest.raises(ConfigError, match="schema"):
         open_store("postgresql://postgres@127.0.0.1/db?schema=MixedCase")
+
+
+def test_sqlite_commits_are_fully_synced(tmp_path):
+    # synchronous=FULL: "accepted" means on disk, even across a power cut, not just in the OS cache.
+    store = open_store(f"sqlite:///{tmp_path / 'p.db'}")
+    assert store._read("PRAGMA synchronous")[0][0] == 2
+    assert store._read("PRAGMA busy_timeout")[0][0] >= 1000
+
+
+def test_no_table_has_a_place_for_ip_addresses_or_user_agents(store):
+    store.ping()
+    if store.url.startswith("sqlite"):
+        columns = [r[1] for t in ("events", "content") for r in store._read(f"PRAGMA table_info({t})")]
+    else:
+        columns = [r[0] for r in store._read(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()")]
+    assert "visitor_id" in columns
+    assert not [c for c in columns if "ip" == c or "ip_" in c or "agent" in c or "email" in c]
