@@ -9,6 +9,7 @@ import heapq
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from ..domain import ContentItem
 from ..modelset.protocols import RecommendQuery
@@ -23,7 +24,7 @@ def _column(df: pd.DataFrame, *names: str) -> str:
     raise ValueError(f"expected one of the columns {list(names)}, got {list(df.columns)}")
 
 
-class PopularityRecommender:
+class PopularityRecommender(BaseEstimator):
     """Recommends the most interacted-with content, each event weighted by type and decayed by age."""
 
     def __init__(self, weights: dict | None = None, half_life_days: float | None = 14.0):
