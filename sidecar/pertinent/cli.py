@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         register = None
     if register is not None:
         register(sub)
+    from . import report, worker
+    from .experiments import commands as experiment_commands
+
+    for part in (worker, report, experiment_commands):  # the closed loop: worker, report, experiments
+        part.register(sub)
     return parser
 
 

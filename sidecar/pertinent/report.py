@@ -83,3 +83,32 @@ def _drift_line(drift: dict) -> str:
         return status.replace("_", " ")
     flagged = f"; drifted: {', '.join(drift['drifted_features'])}" if drift.get("drifted") else ""
     return f"{status}, max PSI {drift.get('max_psi', 0):.3f} (threshold {drift.get('threshold')}){flagged}"
+
+
+def register(sub) -> None:
+    """`pertinent report [--html FILE] [--json]` on the CLI's subcommands."""
+    parser = sub.add_parser("report", help="health, model sets, experiments, drift and training at a glance")
+    parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML page to FILE")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
+    parser.set_defaults(func=cmd_report)
+
+
+def cmd_report(args) -> int:
+    """Print the summary (the same document as GET /v1/dashboard) from this machine's configuration."""
+    import json
+    from pathlib import Path
+
+    from .config import load_config
+    from .monitoring.summary import build_summary
+    from .runtime import Runtime
+
+    runtime = Runtime.from_config(load_config())
+    try:
+        summary = build_summary(runtime)
+    finally:
+        runtime.close()
+    print(json.dumps(summary, indent=2, default=str) if args.json else render_text(summary), end="")
+    if args.html:
+        Path(args.html).write_text(render_html(summary), encoding="utf-8")
+        print(f"\nwrote {args.html}")
+    return 0

@@ -7,6 +7,8 @@ line per step, so `journalctl` or `docker logs` shows progress.
 """
 from __future__ import annotations
 
+import argparse
+import inspect
 import logging
 import os
 import socket
@@ -147,7 +149,7 @@ class Worker:
             state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
             log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))
             return "train:gate_failed"
-        if writer.live_version(self.config.models_dir) is None:
+        if writer.live_version(self.config.models_dir) in (None, version):
             writer.promote(self.config.models_dir, version)
             self.runtime.models.reload()
             state["last_training_result"] = f"{version} promoted (no live set before)"
@@ -182,10 +184,20 @@ class Worker:
 
 
 def default_train(runtime, reason: str) -> Path | None:
-    """Train from the store with the training pipeline's own entry point."""
-    from .training.retrain import train_from_runtime
+    """Train on the store with the training pipeline; the new set is returned, not promoted (canary first)."""
+    from .training import pipeline
 
-    return train_from_runtime(runtime, reason=reason)
+    models_dir = runtime.config.models_dir
+    before = writer.live_version(models_dir)
+    options = {"event_weights": runtime.config.event_weights}
+    if "promote_on_pass" in inspect.signature(pipeline.train).parameters:
+        options["promote_on_pass"] = False
+    result = pipeline.train_from_store(runtime.store, models_dir,
+                                       progress=lambda message: log.info("training: %s", message), **options)
+    if result.promoted and before is not None and writer.live_version(models_dir) != before:
+        # This pipeline promotes a passing set itself; the worker's path is canary first: put live back.
+        writer.promote(models_dir, before)
+    return result.path
 
 
 def _manifest(path: Path) -> dict:
@@ -200,3 +212,35 @@ def _manifest(path: Path) -> dict:
 def _time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def register(sub) -> None:
+    """`pertinent worker [--once]` on the CLI's subcommands."""
+    parser = sub.add_parser("worker", help="retrain on schedule/drift, judge canaries, purge old events")
+    parser.add_argument("--once", action="store_true", help="run one iteration and exit (for cron or tests)")
+    parser.set_defaults(func=cmd_worker)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the worker with plain log lines on stderr: time, level, what happened."""
+    from .config import load_config
+    from .runtime import Runtime
+
+    config = load_config()
+    logging.basicConfig(level=config.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    runtime = Runtime.from_config(config)
+    worker = Worker(runtime)
+    try:
+        if args.once:
+            actions = worker.run_once()
+            log.info("done: %s", ", ".join(actions) or "nothing to do")
+            if actions != ["waiting"]:
+                runtime.store.release_lock(LOCK_NAME, worker.owner)
+            return 0
+        worker.run_forever()
+    except KeyboardInterrupt:
+        log.info("worker stopped")
+    finally:
+        runtime.close()
+    return 0
