@@ -27,6 +27,17 @@ def _iso(value) -> str | None:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def _json_default(value):
+    """numpy scalars and arrays, datetimes and paths as plain JSON (metrics often arrive as numpy types)."""
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, datetime):
+        return _iso(value)
+    return str(value)
+
+
 def new_version(now: datetime | None = None) -> str:
     """A sortable, unique version name: UTC time of creation plus a short random suffix."""
     now = now or datetime.now(timezone.utc)
@@ -57,7 +68,7 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
             buffer = io.BytesIO()
             joblib.dump(obj, buffer)
             data = buffer.getvalue()
-            (tmp / f"{role}.joblib").write_bytes(data)
+            _write_durably(tmp / f"{role}.joblib", data)
             entries[role] = {"file": f"{role}.joblib", "sha256": sha256_bytes(data), "bytes": len(data)}
         manifest = {
             "format": FORMAT, "version": version, "created": _iso(datetime.now(timezone.utc)),
@@ -67,7 +78,8 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
             "metrics": metrics or {}, "baseline_metrics": baseline_metrics or {},
             "gate": gate if gate is not None else {"passed": True, "reason": "no gate"},
         }
-        (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
+        text = json.dumps(manifest, indent=2, sort_keys=True, default=_json_default)
+        _write_durably(tmp / MANIFEST_NAME, (text + "\n").encode())
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(models_dir)
@@ -75,6 +87,14 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write and fsync, so the rename that publishes the folder never exposes half-written files."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def _fsync_dir(path: Path) -> None:
