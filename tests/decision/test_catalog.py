@@ -96,3 +96,17 @@ def test_a_bug_in_one_slot_costs_only_that_slot(runtime, monkeypatch):
     broken, fine = decision.slots
     assert broken.source == "default" and broken.reason.startswith("internal error")
     assert fine.source == "popular" and [i.id for i in fine.items] == ["1"]
+
+
+def test_warm_builds_the_snapshot_and_the_popular_ranking(runtime):
+    from .conftest import view
+
+    runtime.store.upsert_content([make_item(1), make_item(2)])
+    runtime.store.add_events([view("x", 2)])
+    calls = []
+    real = runtime.store.popular_content
+    runtime.store.popular_content = lambda *a, **kw: calls.append(a) or real(*a, **kw)
+    assert set(runtime.catalog.warm().items) == {"1", "2"}
+    decision = core.decide(DecideRequest(visitor_id=None, context=PageContext(),
+                                         slots=[SlotRequest(name="s", count=1)]), runtime)
+    assert [i.id for i in decision.slots[0].items] == ["2"] and len(calls) == 1  # cached for 60 s

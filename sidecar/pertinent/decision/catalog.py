@@ -199,6 +199,13 @@ class CatalogView:
         self._observe_model_swap()
         return self._snapshot
 
+    def warm(self, weights: dict | None = None) -> CatalogSnapshot:
+        """Build the snapshot and fetch the popular ranking now, so no visitor's request pays for them
+        (call before gunicorn forks: workers then share the snapshot's memory)."""
+        snapshot = self.refresh()
+        self.popular.ranking(weights)
+        return snapshot
+
     def _plan(self):
         """(revision, must re-read the store) when the snapshot is stale, else None. One cheap query."""
         old = self._snapshot
