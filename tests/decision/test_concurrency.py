@@ -45,3 +45,24 @@ def test_decide_while_the_live_set_flips(runtime):
     for version, chosen in answers:
         assert chosen == RANKINGS[version], (version, chosen)
     assert {v for v, _ in answers} <= {"v1", "v2"}
+
+
+def test_decide_picks_up_a_promoted_set_after_the_reload_interval(tmp_path):
+    from .conftest import build_runtime
+
+    runtime = build_runtime(tmp_path, reload_interval=0.2)
+    runtime.store.upsert_content([make_item(i) for i in range(1, 8)])
+    request = DecideRequest(visitor_id=None, context=PageContext(), slots=[SlotRequest(name="a", count=3)])
+    ship(runtime, {"recommender": FixedRecommender(RANKINGS["v1"])}, version="v1")
+    assert decide(request, runtime).model_version == "v1"
+    ship(runtime, {"recommender": FixedRecommender(RANKINGS["v2"])}, version="v2", reload=False)
+    bad = ship(runtime, {"recommender": FixedRecommender(["7"])}, version="v3", promote_it=False)
+    time.sleep(0.25)
+    decision = decide(request, runtime)
+    assert decision.model_version == "v2" and [i.id for i in decision.slots[0].items] == RANKINGS["v2"]
+    (runtime.config.models_dir / bad / "recommender.joblib").write_bytes(b"corrupt")
+    promote(runtime.config.models_dir, bad, verify=False)
+    time.sleep(0.25)
+    assert decide(request, runtime).model_version == "v2"
+    assert "v3" in runtime.models.status()["last_error"]
+    runtime.close()
