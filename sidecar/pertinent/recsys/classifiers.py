@@ -1,0 +1,73 @@
+"""Serving artifacts built on the calibrated classifiers: banner/CTA variant scoring and churn risk."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..domain import ContentItem, Event, PageContext
+from ..modelset.protocols import RecommendQuery
+
+
+def positive_proba(model, x: np.ndarray) -> np.ndarray:
+    """P(class 1) from any fitted classifier, including one trained on a single class."""
+    proba = model.predict_proba(x)
+    classes = list(getattr(model, "classes_", [0, 1]))
+    return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(x))
+
+
+class ConstantModel:
+    """The base rate whatever the features: the fallback when a window has too few positives to learn."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.classes_ = np.array([0, 1])
+
+    def predict_proba(self, x) -> np.ndarray:
+        p = np.full(len(x), self.rate)
+        return np.column_stack([1 - p, p])
+
+
+class VariantScorer:
+    """P(click or convert) per banner/CTA variant from the click and conversion classifiers."""
+
+    def __init__(self, click_features, click_model, conversion_model):
+        self.click_features = click_features
+        self.click_model = click_model
+        self.conversion_model = conversion_model
+
+    def feature_rows(self, query: RecommendQuery, variant_ids: list[str]) -> np.ndarray:
+        rec = self.click_features.recommender
+        state = rec.state_from_history(query.history)
+        ctx = query.context
+        ts = ctx.now.timestamp() if ctx.now else rec.trained_until_
+        rows = [rec.index_.row_.get(v, -1) for v in variant_ids]
+        return self.click_features.rows(state, rows, ts, ctx.device, ctx.referrer)
+
+    def score_variants(self, query: RecommendQuery, variant_ids: list[str]) -> dict[str, float]:
+        """One calibrated probability per variant id; unknown ids are scored from priors."""
+        if not variant_ids:
+            return {}
+        x = self.feature_rows(query, variant_ids)
+        p_click = positive_proba(self.click_model, x)
+        p_convert = positive_proba(self.conversion_model, x)
+        p = 1.0 - (1.0 - p_click) * (1.0 - p_convert)
+        return {vid: float(score) for vid, score in zip(variant_ids, p, strict=True)}
+
+    def observe_catalog(self, items: list[ContentItem]) -> None:
+        """New variants are labelled at once, so their topic match is known before the next training."""
+        self.click_features.recommender.observe_catalog(items)
+
+
+class ChurnModel:
+    """P(the visitor has no activity in the coming horizon) from their state; a RiskScorer."""
+
+    def __init__(self, recommender, model, horizon_days: float):
+        self.recommender = recommender
+        self.model = model
+        self.horizon_days = horizon_days
+
+    def churn_risk(self, history: list[Event], context: PageContext) -> float:
+        state = self.recommender.state_from_history(history)
+        ts = context.now.timestamp() if context.now else (
+            history[0].timestamp.timestamp() if history else self.recommender.trained_until_)
+        x = np.array([state.visitor_features(ts)], dtype=np.float32)
+        return float(positive_proba(self.model, x)[0])

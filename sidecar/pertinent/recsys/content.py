@@ -1,0 +1,47 @@
+"""Content model: TF-IDF over title, text, tags, categories and editor metadata; neighbours; cold start."""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..domain import ContentItem
+from .items import item_document
+from .neighbors import top_n_similar
+
+
+class ContentModel:
+    """Item vectors and their top-N most similar items; new catalog items are vectorised on arrival."""
+
+    def __init__(self, n_neighbors: int = 50, max_features: int = 50_000):
+        self.n_neighbors = n_neighbors
+        self.max_features = max_features
+
+    def fit(self, items: list[ContentItem]):
+        """Fit the vectorizer on the catalog and precompute each item's nearest neighbours."""
+        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, max_features=self.max_features, min_df=1,
+                                           stop_words="english", dtype=np.float32)
+        self.vectors_ = self.vectorizer_.fit_transform([item_document(i) for i in items]).tocsr()
+        self.idx_, self.sims_ = top_n_similar(self.vectors_, self.vectors_, self.n_neighbors)
+        return self
+
+    def add_items(self, items: list[ContentItem]) -> None:
+        """Vectorise new items, give them neighbours, and enter them into existing items' lists."""
+        import scipy.sparse as sp
+
+        new = self.vectorizer_.transform([item_document(i) for i in items]).astype(np.float32).tocsr()
+        old_n = self.vectors_.shape[0]
+        vectors = sp.vstack([self.vectors_, new]).tocsr()
+        idx, sims = top_n_similar(new, vectors, self.idx_.shape[1], exclude_self=False)
+        own = np.arange(old_n, old_n + new.shape[0])[:, None]
+        sims = np.where(idx == own, 0.0, sims).astype(np.float32)
+        # Reverse links: a new post enters an old post's list where it beats the weakest neighbour.
+        back = (self.vectors_ @ new.T).toarray().astype(np.float32)
+        old_idx, old_sims = self.idx_.copy(), self.sims_.copy()
+        for j in range(new.shape[0]):
+            weakest = old_sims.argmin(axis=1)
+            rows = np.flatnonzero(back[:, j] > old_sims[np.arange(old_n), weakest])
+            old_idx[rows, weakest[rows]] = old_n + j
+            old_sims[rows, weakest[rows]] = back[rows, j]
+        self.vectors_ = vectors
+        self.idx_ = np.vstack([old_idx, idx])
+        self.sims_ = np.vstack([old_sims, sims])

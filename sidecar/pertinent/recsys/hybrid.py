@@ -1,0 +1,177 @@
+"""The hybrid recommender the sidecar serves: blended candidate sources, re-scored by the click classifier.
+
+Sources: collaborative (EASE / item-kNN), content similarity (TF-IDF), session transitions (read next)
+and a popularity/recency prior for cold start. All are precomputed neighbour lists, so a request costs a
+few numpy gathers over the visitor's ~50 history items, whatever the catalog size.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..domain import ContentItem
+from ..modelset.protocols import RecommendQuery
+from .collaborative import CollaborativeModel, interaction_matrix
+from .content import ContentModel
+from .items import ItemIndex
+from .neighbors import gather_scores
+from .transitions import TransitionModel
+from .visitor import VisitorState
+
+DEFAULT_BLEND = {"collaborative": 1.0, "content": 0.3, "transition": 0.3, "popularity": 0.05,
+                 "read_next_transition": 1.5, "read_next_current": 0.5, "history_decay": 0.97,
+                 "rescore_weight": 0.0, "rescore_depth": 50}
+
+
+def _normalised(v: np.ndarray) -> np.ndarray:
+    top = float(v.max()) if len(v) else 0.0
+    return v / top if top > 0 else v
+
+
+class HybridRecommender:
+    """Implements modelset.protocols.Recommender; fit follows scikit-learn conventions."""
+
+    def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 100,
+                 max_ease_items: int = 3000, blend: dict | None = None, prior_half_life_days: float = 7.0):
+        self.event_weights = event_weights
+        self.l2 = l2
+        self.n_neighbors = n_neighbors
+        self.max_ease_items = max_ease_items
+        self.blend = blend
+        self.prior_half_life_days = prior_half_life_days
+
+    # --- training --------------------------------------------------------------------------
+    def fit(self, items: list[ContentItem], events: pd.DataFrame):
+        """items: the catalog; events: columns visitor_id, session_id, ts, event_type, content_id."""
+        self.weights_ = dict(self.event_weights or {"view": 1.0, "click": 3.0, "conversion": 8.0})
+        self.blend_ = {**DEFAULT_BLEND, **(self.blend or {})}
+        self.index_ = ItemIndex()
+        self.index_.add(items)
+        n = len(self.index_)
+        rows = events["content_id"].map(self.index_.row_)
+        known = rows.notna().to_numpy()
+        ev = events[known].assign(item=rows[known].astype(np.int64).to_numpy())
+        ev = ev[np.array([t != "variant" for t in self.index_.types_])[ev["item"].to_numpy()]]
+        w = ev["event_type"].map(self.weights_).fillna(0.0).to_numpy(dtype=np.float32)
+        pos = w > 0
+        x = interaction_matrix(ev["visitor_id"].to_numpy()[pos], ev["item"].to_numpy()[pos], w[pos], n)
+        self.collaborative_ = CollaborativeModel(self.l2, self.n_neighbors, self.max_ease_items).fit(x)
+        self.content_ = ContentModel(n_neighbors=min(50, self.n_neighbors)).fit(items)
+        views = ev[ev["event_type"] == "view"][["session_id", "ts", "item"]].dropna(subset=["session_id"])
+        self.transitions_ = TransitionModel().fit(views, n)
+        self._fit_prior(ev[pos], w[pos], n)
+        self.click_features_ = None  # set by training once the click classifier exists
+        self.click_model_ = None
+        return self
+
+    def _fit_prior(self, ev: pd.DataFrame, w: np.ndarray, n: int) -> None:
+        """Popularity decayed by age (recent interest counts more), on a 0..1 scale."""
+        end = float(ev["ts"].max()) if len(ev) else 0.0
+        age = (end - ev["ts"].to_numpy(dtype=float)) / 86400.0
+        decayed = w * np.power(0.5, age / self.prior_half_life_days)
+        prior = np.bincount(ev["item"].to_numpy(), weights=decayed, minlength=n).astype(np.float32)
+        self.prior_ = _normalised(np.log1p(prior))
+        self.trained_until_ = end
+
+    def set_click_model(self, click_features, click_model) -> None:
+        """Attach the calibrated click classifier used to re-score the top candidates."""
+        self.click_features_ = click_features
+        self.click_model_ = click_model
+
+    # --- serving ---------------------------------------------------------------------------
+    def state_from_history(self, history) -> VisitorState:
+        """Replay a newest-first history into a visitor state."""
+        state = VisitorState()
+        row_of, labels = self.index_.row_, self.index_.labels_
+        for e in reversed(history):
+            row = row_of.get(e.content_id) if e.content_id else None
+            state.update(e.type, e.timestamp.timestamp(), row, e.session_id, e.value,
+                         labels[row] if row is not None else (), self.weights_.get(e.type, 0.0))
+        return state
+
+    def history_weights(self, state: VisitorState) -> tuple[np.ndarray, np.ndarray]:
+        """Recent items, newest weighted most (geometric decay by position)."""
+        if not state.recent:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        rows = np.fromiter((r for r, _ in state.recent), dtype=np.int64)
+        w = np.fromiter((w for _, w in state.recent), dtype=np.float32)
+        decay = np.power(self.blend_["history_decay"], np.arange(len(rows))[::-1]).astype(np.float32)
+        return rows, w * decay
+
+    def blend_scores(self, state: VisitorState, current: int | None, kind: str) -> np.ndarray:
+        """The blended score of every item for this visitor and page."""
+        b, n = self.blend_, len(self.index_)
+        rows, weights = self.history_weights(state)
+        cf = gather_scores(n, self.collaborative_.idx_, self.collaborative_.sims_, rows, weights)
+        cb = gather_scores(n, self.content_.idx_, self.content_.sims_, rows, weights)
+        score = b["collaborative"] * _normalised(cf) + b["content"] * _normalised(cb)
+        score += b["popularity"] * self.prior_[:n] if len(self.prior_) == n else 0.0
+        if current is not None:
+            one = np.array([current]), np.ones(1, dtype=np.float32)
+            tr = gather_scores(n, self.transitions_.idx_, self.transitions_.sims_, *one)
+            boost = b["read_next_transition"] if kind == "read_next" else 1.0
+            score += b["transition"] * boost * _normalised(tr)
+            if kind == "read_next":
+                score += b["read_next_current"] * _normalised(
+                    gather_scores(n, self.content_.idx_, self.content_.sims_, *one))
+        return score
+
+    def _allowed(self, query: RecommendQuery, current: int | None) -> np.ndarray:
+        """Live items allowed by candidates and exclude; variants only when asked for by candidate list."""
+        idx = self.index_
+        if query.candidates is not None:
+            allowed = np.zeros(len(idx), dtype=bool)
+            allowed[idx.rows(query.candidates)] = True
+        else:
+            allowed = idx.live_ & (np.array(idx.types_) != "variant")
+        allowed[idx.rows(query.exclude)] = False
+        if current is not None and query.candidates is None:
+            allowed[current] = False
+        return allowed
+
+    def recommend(self, query: RecommendQuery) -> list[tuple[str, float]]:
+        """Up to k (content id, score), best first, honouring candidates and exclude."""
+        if query.k <= 0:
+            return []
+        state = self.state_from_history(query.history)
+        current = self.index_.row_.get(query.current_content_id) if query.current_content_id else None
+        if current is None and state.recent:
+            current = state.recent[-1][0]
+        score = self.blend_scores(state, current, query.kind)
+        score = np.where(self._allowed(query, self.index_.row_.get(query.current_content_id)), score, -np.inf)
+        depth = max(query.k, int(self.blend_["rescore_depth"]))
+        top = np.argpartition(-score, min(depth, len(score) - 1))[:depth] if len(score) > depth else \
+            np.arange(len(score))
+        top = top[np.isfinite(score[top])]
+        final = score[top]
+        if self.click_model_ is not None and self.blend_["rescore_weight"] > 0 and len(top):
+            final = self._rescore(state, query, top, final)
+        order = np.lexsort((top, -final))[: query.k]
+        ids = self.index_.ids_
+        return [(ids[top[i]], float(final[i])) for i in order]
+
+    def _rescore(self, state, query: RecommendQuery, top: np.ndarray, blend: np.ndarray) -> np.ndarray:
+        """Mix the blend with P(click) from the calibrated classifier on the top candidates."""
+        ctx = query.context
+        ts = (ctx.now.timestamp() if ctx.now else self.trained_until_)
+        x = self.click_features_.rows(state, top, ts, ctx.device, ctx.referrer)
+        p = self.click_model_.predict_proba(x)[:, 1]
+        w = float(self.blend_["rescore_weight"])
+        return (1 - w) * _normalised(np.maximum(blend, 0)) + w * _normalised(p)
+
+    def observe_catalog(self, items: list[ContentItem]) -> None:
+        """New items get vectors, neighbours and a fresh-content prior at once; status changes apply."""
+        known = [i for i in items if i.id in self.index_.row_]
+        fresh = [i for i in items if i.id not in self.index_.row_]
+        if known:
+            self.index_.add(known)
+        if not fresh:
+            return
+        self.content_.add_items(fresh)
+        n_after = len(self.index_) + len(fresh)
+        self.collaborative_.grow(n_after)
+        self.transitions_.grow(n_after)
+        new_prior = float(np.quantile(self.prior_, 0.75)) if len(self.prior_) else 0.0
+        self.prior_ = np.concatenate([self.prior_, np.full(len(fresh), new_prior, dtype=np.float32)])
+        # The index grows last: until then readers see only rows every array already has.
+        self.index_.add(fresh)

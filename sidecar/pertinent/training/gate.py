@@ -1,0 +1,43 @@
+"""The promotion gate: a new model set goes live only if it beats the baselines and the live set."""
+from __future__ import annotations
+
+
+def _get(metrics: dict, *path):
+    for key in path:
+        if not isinstance(metrics, dict) or key not in metrics:
+            return None
+        metrics = metrics[key]
+    return metrics
+
+
+def decide(metrics: dict, baselines: dict, live: dict | None, *, k: int = 10, margin: float = 0.05,
+           live_margin: float = 0.0, auc_tolerance: float = 0.01) -> dict:
+    """{"passed", "reason", "checks"}: ranking NDCG@k must beat popularity by `margin` (relative) and the
+    live set by `live_margin`; the click classifier must beat the constant and not trail logistic
+    regression by more than `auc_tolerance` AUC, all on the same test window."""
+    checks = []
+    key = f"ndcg@{k}"
+    new = _get(metrics, "ranking", "overall", key)
+    pop = _get(baselines, "ranking_popularity", "overall", key)
+    if new is not None and pop is not None:
+        checks.append((f"ranking {key} {new:.4f} vs popularity {pop:.4f} (+{margin:.0%} needed)",
+                       new >= pop * (1 + margin) and new > 0))
+    auc = _get(metrics, "click", "auc")
+    lr = _get(baselines, "click_logistic", "auc")
+    if auc is not None:
+        checks.append((f"click AUC {auc:.4f} vs constant 0.5000", auc > 0.5 + margin / 5))
+        if lr is not None:
+            checks.append((f"click AUC {auc:.4f} vs logistic regression {lr:.4f} (-{auc_tolerance} allowed)",
+                           auc >= lr - auc_tolerance))
+    if live:
+        old = _get(live, "ranking", "overall", key)
+        if new is not None and old is not None:
+            checks.append((f"ranking {key} {new:.4f} vs live set {old:.4f} (+{live_margin:.0%} needed)",
+                           new >= old * (1 + live_margin)))
+    failed = [text for text, ok in checks if not ok]
+    if not checks:
+        return {"passed": False, "reason": "nothing to compare: not enough test data", "checks": []}
+    return {"passed": not failed,
+            "reason": ("kept back: " + "; ".join(failed)) if failed else "beats baselines"
+            + (" and the live set" if live else "") + " on the test window",
+            "checks": [{"check": text, "passed": ok} for text, ok in checks]}

@@ -1,0 +1,180 @@
+"""`pertinent train`: inputs -> temporal split -> models with search -> evaluation -> gate -> model set.
+
+Split 70/15/15 by time: recommenders fit on the first 70% and are tuned on the next 15%; the classifiers
+learn from impressions in that validation window (features from the past only); everything is measured
+on the last 15%, the same window for the new set, the baselines and the live set.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import load_config
+from ..modelset.writer import promote, write_model_set
+from ..recsys.classifiers import ChurnModel, VariantScorer
+from ..recsys.features import FEATURE_NAMES
+from ..recsys.visitor import VISITOR_FEATURES
+from . import gate
+from .io import InputReport, read_content, read_events
+from .liveset import evaluate_live
+from .ranking import evaluate_ranking, ranking_cases
+from .steps import click_features, fit_classifiers, fit_recommender, popularity_baseline
+
+
+def _utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+class TrainingDataError(Exception):
+    """Not enough usable data to train and validate honestly."""
+
+
+@dataclass
+class TrainResult:
+    version: str | None
+    path: Path | None
+    promoted: bool
+    gate: dict
+    metrics: dict
+    baseline_metrics: dict
+    rows: dict
+    inputs: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "path": str(self.path) if self.path else None,
+                "promoted": self.promoted, "gate": self.gate, "rows": self.rows, "inputs": self.inputs,
+                "metrics": self.metrics, "baseline_metrics": self.baseline_metrics, "timings": self.timings}
+
+
+def _timer(progress, timings: dict):
+    @contextlib.contextmanager
+    def timer(step: str):
+        progress(f"{step} ...")
+        t0 = time.perf_counter()
+        yield
+        timings[step] = round(time.perf_counter() - t0, 3)
+        progress(f"{step}: {timings[step]:.1f}s")
+    return timer
+
+
+def train_from_files(events_path, content_path, models_dir, *, force: bool = False, progress=print,
+                     content_items=None, **options) -> TrainResult:
+    """Read events and content files (CSV or Parquet) and train; content_items replaces the content file."""
+    report = InputReport()
+    t0 = time.perf_counter()
+    items = content_items if content_items is not None else read_content(content_path, report)
+    report.content_read = report.content_read or len(items)
+    events = read_events(events_path, {i.id for i in items}, report)
+    progress(f"loaded {report.events_used} events ({report.events_read} read), {len(items)} content items "
+             f"in {time.perf_counter() - t0:.1f}s; skipped: {report.skipped or 'none'}")
+    return train(events, items, models_dir, force=force, progress=progress, inputs=report.__dict__, **options)
+
+
+def events_frame(store) -> pd.DataFrame:
+    """All stored events as the training frame."""
+    rows = [(e.visitor_id, e.timestamp.timestamp(), e.type, e.content_id or "", e.value, e.session_id or "",
+             e.device or "", e.referrer or "", e.country or "")
+            for batch in store.iter_events() for e in batch]
+    df = pd.DataFrame(rows, columns=["visitor_id", "ts", "event_type", "content_id", "value", "session_id",
+                                     "device", "referrer", "country"])
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df["session_id"] = df["session_id"].where(df["session_id"] != "", df["visitor_id"])
+    df = df.sort_values("ts", kind="stable").reset_index(drop=True)
+    df["timestamp"] = pd.to_datetime(df["ts"], unit="s", utc=True)
+    return df
+
+
+def train_from_store(store, models_dir, *, force: bool = False, progress=print, **options) -> TrainResult:
+    """Train on the sidecar's own store (events + catalog)."""
+    t0 = time.perf_counter()
+    items = store.list_content()
+    events = events_frame(store)
+    known = {i.id for i in items}
+    unknown = (events["content_id"] != "") & ~events["content_id"].isin(known)
+    inputs = {"events_read": len(events), "events_used": int((~unknown).sum()), "content_read": len(items),
+              "skipped": {"unknown content_id": int(unknown.sum())} if unknown.any() else {}}
+    progress(f"loaded {len(events)} events, {len(items)} content items from the store in "
+             f"{time.perf_counter() - t0:.1f}s")
+    return train(events[~unknown].reset_index(drop=True), items, models_dir, force=force, progress=progress,
+                 inputs=inputs, **options)
+
+
+def train(events: pd.DataFrame, items, models_dir, *, force: bool = False, progress=print,
+          event_weights: dict | None = None, seed: int = 7, k: int = 10, margin: float = 0.05,
+          live_margin: float = 0.0, max_cases: int = 3000, write: bool = True, inputs: dict | None = None,
+          ) -> TrainResult:
+    """Train, evaluate, gate; write the model set and promote it when the gate passes (or force)."""
+    timings: dict = {}
+    timer = _timer(progress, timings)
+    weights = dict(event_weights or load_config().event_weights)
+    if len(events) < 100 or not items:
+        raise TrainingDataError(f"need at least 100 events and some content (have {len(events)} events, "
+                                f"{len(items)} items)")
+    types = {i.id: i.type for i in items}
+    ts = events["ts"].to_numpy()
+    t_valid, t_test = (float(v) for v in np.quantile(ts, [0.70, 0.85]))
+    t_start, t_end = float(ts.min()), float(ts.max())
+    train_ev = events[events["ts"] < t_valid]
+    n_valid = int(((ts >= t_valid) & (ts < t_test)).sum())
+    progress(f"split by time: train {len(train_ev)}, validation {n_valid}, "
+             f"test {int((ts >= t_test).sum())} events")
+    with timer("ranking cases"):
+        valid_cases = ranking_cases(events, t_valid, t_test, types, max_cases=max_cases, seed=seed)
+        test_cases = ranking_cases(events, t_test, t_end + 1, types, max_cases=max_cases, seed=seed)
+    if len(valid_cases) < 10 or len(test_cases) < 10:
+        raise TrainingDataError(f"too few visitors read in the validation/test windows ({len(valid_cases)}/"
+                                f"{len(test_cases)}); need at least 10 each")
+    model, rec_params = fit_recommender(items, train_ev, valid_cases, k, weights, seed, progress, timer)
+    popular = popularity_baseline(train_ev, types, weights)
+    features = click_features(model, train_ev)
+    classifiers = fit_classifiers(events, model, features, (t_valid, t_test, t_end), seed, progress, timer)
+    model.set_click_model(features, classifiers["click"]["model"])
+    with timer("evaluation on the test window"):
+        ranking = evaluate_ranking(model, test_cases, k, sum(t != "variant" for t in types.values()))
+        ranking_pop = evaluate_ranking(popular, test_cases, k, sum(t != "variant" for t in types.values()))
+        live = evaluate_live(models_dir, test_cases, k, len(types), progress)
+    metrics = {"ranking": ranking, "k": k}
+    baselines = {"ranking_popularity": ranking_pop}
+    for name, c in classifiers.items():
+        metrics[name] = c["metrics"]
+        for base, value in c["baselines"].items():
+            baselines[f"{name}_{base}"] = value
+    verdict = gate.decide(metrics, baselines, live, k=k, margin=margin, live_margin=live_margin)
+    progress(f"gate: {'passed' if verdict['passed'] else 'failed'}: {verdict['reason']}")
+    rows = {"events": int(len(events)), "content": len(items),
+            "visitors": int(events["visitor_id"].nunique()),
+            "train": int(len(train_ev)), "test_cases": len(test_cases)}
+    result = TrainResult(None, None, False, verdict, metrics, baselines, rows, inputs or {}, timings)
+    if not write:
+        return result
+    artifacts = {"recommender": model,
+                 "variant_scorer": VariantScorer(features, classifiers["click"]["model"],
+                                                 classifiers["conversion"]["model"]),
+                 "risk": ChurnModel(model, classifiers["churn"]["model"],
+                                    classifiers["churn"]["info"]["horizon_days"])}
+    hyper = {"recommender": rec_params, "seed": seed, "event_weights": weights, "split": [0.70, 0.15, 0.15],
+             **{name: c["info"] for name, c in classifiers.items()}}
+    with timer("writing the model set and report"):
+        path = write_model_set(
+            models_dir, artifacts, data_range={"start": _utc(t_start), "end": _utc(t_end)}, rows=rows,
+            feature_schema={"click": FEATURE_NAMES, "churn": VISITOR_FEATURES, "event_weights": weights},
+            hyperparameters=hyper, metrics=metrics, baseline_metrics=baselines, gate=verdict)
+        from .report import write_report
+
+        write_report(path, result, classifiers, live)
+    result.version, result.path = path.name, path
+    if verdict["passed"] or force:
+        promote(models_dir, path.name)
+        result.promoted = True
+        forced = " (forced past the gate)" if force and not verdict["passed"] else ""
+        progress(f"promoted {path.name}{forced}; models/LIVE updated")
+    else:
+        progress(f"kept back {path.name}: {verdict['reason']}")
+    return result

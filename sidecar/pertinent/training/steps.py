@@ -1,0 +1,115 @@
+"""The training steps: recommender with its search, click/conversion/churn classifiers with baselines."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..recsys.baseline import PopularityRecommender
+from ..recsys.classifiers import positive_proba
+from ..recsys.features import ClickFeatures
+from ..recsys.hybrid import HybridRecommender
+from .classify import fit_classifier, logistic_baseline
+from .metrics import calibration, classification_metrics, sliced
+from .ranking import evaluate_ranking
+from .replay import label_churn, label_responses, replay
+from .search import L2_GRID, successive_halving
+
+CLICK_WINDOW_S = 1800.0
+CONVERSION_WINDOW_S = 7200.0
+
+
+def fit_recommender(items, train, valid_cases, k, weights, seed, progress,
+                    timer) -> tuple[HybridRecommender, dict]:
+    """Pick the EASE ridge on validation, then the blend by successive halving."""
+    best = None
+    for l2 in L2_GRID:
+        with timer(f"recommender fit (l2={l2:g})"):
+            model = HybridRecommender(event_weights=weights, l2=l2).fit(items, train)
+            score = evaluate_ranking(model, valid_cases, k, len(items))["overall"][f"ndcg@{k}"]
+        progress(f"  l2={l2:g}: validation NDCG@{k} {score:.4f}")
+        if best is None or score > best[0]:
+            best = (score, l2, model)
+    _, l2, model = best
+    with timer("blend search (successive halving)"):
+        blend, trials = successive_halving(model, valid_cases, k, len(items), seed=seed, progress=progress)
+    model.blend_ = {**model.blend_, **blend}
+    return model, {"l2": l2, "blend": model.blend_, "search_trials": len(trials)}
+
+
+def popularity_baseline(train: pd.DataFrame, types: dict, weights: dict) -> PopularityRecommender:
+    """The baseline every ranking must beat: recency-decayed weighted popularity of posts."""
+    posts = train[train["content_id"].map(lambda c: types.get(c) not in (None, "variant"))]
+    return PopularityRecommender(weights=weights).fit(posts)
+
+
+def click_features(model: HybridRecommender, train: pd.DataFrame) -> ClickFeatures:
+    """Item popularity and smoothed click-through rate from the training window only."""
+    n = len(model.index_)
+    rows = train["content_id"].map(model.index_.row_)
+    known = rows.notna().to_numpy()
+    r = rows[known].astype(np.int64).to_numpy()
+    w = train["event_type"][known].map(model.weights_).fillna(0.0).to_numpy()
+    pop = np.log1p(np.bincount(r, weights=w, minlength=n)).astype(np.float32)
+    imp = train[train["event_type"] == "impression"]
+    clicked = label_responses(imp[["visitor_id", "session_id", "content_id", "ts"]].reset_index(drop=True),
+                              train, "click", CLICK_WINDOW_S)
+    imp_rows = imp["content_id"].map(model.index_.row_)
+    ok = imp_rows.notna().to_numpy()
+    n_imp = np.bincount(imp_rows[ok].astype(np.int64), minlength=n)
+    n_click = np.bincount(imp_rows[ok].astype(np.int64), weights=clicked[ok], minlength=n)
+    prior = float(clicked.mean()) if len(clicked) else 0.0
+    ctr = ((n_click + 20 * prior) / (n_imp + 20)).astype(np.float32)
+    return ClickFeatures(model, pop, ctr, prior)
+
+
+def _evaluate_classifier(model, x_train, y_train, x_test, y_test, meta, seed) -> tuple[dict, dict, dict]:
+    """Test metrics of the model and its baselines, slices, and curve data for the report."""
+    p = positive_proba(model, x_test) if len(x_test) else np.zeros(0)
+    lr = logistic_baseline(x_train, y_train, seed)
+    p_lr = positive_proba(lr, x_test) if lr is not None and len(x_test) else \
+        np.full(len(y_test), y_train.mean())
+    p_const = np.full(len(y_test), float(y_train.mean()) if len(y_train) else 0.0)
+    metrics = classification_metrics(y_test, p)
+    metrics["slices"] = {key: sliced(meta[key].astype(str).to_numpy(), y_test, p) for key in
+                         ("device", "country", "is_new")} if len(meta) else {}
+    if "is_new" in metrics["slices"]:
+        metrics["slices"]["visitor"] = {("new" if k == "True" else "returning"): v
+                                        for k, v in metrics["slices"].pop("is_new").items()}
+    baselines = {"logistic": classification_metrics(y_test, p_lr),
+                 "constant": classification_metrics(y_test, p_const)}
+    curves = {"y": y_test, "model": p, "logistic": p_lr, "constant": p_const,
+              "calibration": calibration(y_test, p)}
+    return metrics, baselines, curves
+
+
+def fit_classifiers(events, model, features, windows, seed, progress, timer) -> dict:
+    """Click, conversion and churn classifiers: trained on the validation window, tested on the test one."""
+    (t_valid, t_test, t_end) = windows
+    with timer("features (replaying events in time order)"):
+        examples, churn = replay(events, features, {"valid": (t_valid, t_test), "test": (t_test, t_end + 1)},
+                                 churn_cutoffs=[t_valid, t_test])
+    out = {}
+    xv, mv = examples["valid"].frame()
+    xt, mt = examples["test"].frame()
+    progress(f"  {len(xv)} validation and {len(xt)} test impressions")
+    for name, kind, within, only_variants in (("click", "click", CLICK_WINDOW_S, False),
+                                              ("conversion", "conversion", CONVERSION_WINDOW_S, True)):
+        sv = (mv["item_type"] == "variant").to_numpy() if only_variants else np.ones(len(mv), bool)
+        st = (mt["item_type"] == "variant").to_numpy() if only_variants else np.ones(len(mt), bool)
+        yv = label_responses(mv[sv].reset_index(drop=True), events, kind, within)
+        yt = label_responses(mt[st].reset_index(drop=True), events, kind, within)
+        with timer(f"{name} classifier (search + calibration)"):
+            clf, info = fit_classifier(xv[sv], yv, seed=seed)
+        metrics, baselines, curves = _evaluate_classifier(clf, xv[sv], yv, xt[st], yt,
+                                                          mt[st].reset_index(drop=True), seed)
+        out[name] = {"model": clf, "info": info, "metrics": metrics, "baselines": baselines, "curves": curves}
+    ids_v, xc_v = churn[t_valid]
+    ids_t, xc_t = churn[t_test]
+    yc_v = label_churn(ids_v, events, t_valid, t_test - t_valid)
+    yc_t = label_churn(ids_t, events, t_test, t_end - t_test)
+    with timer("churn classifier (search + calibration)"):
+        clf, info = fit_classifier(xc_v, yc_v, seed=seed)
+    metrics, baselines, curves = _evaluate_classifier(clf, xc_v, yc_v, xc_t, yc_t, pd.DataFrame(), seed)
+    out["churn"] = {"model": clf, "info": {**info, "horizon_days": (t_test - t_valid) / 86400.0},
+                    "metrics": metrics, "baselines": baselines, "curves": curves}
+    return out
