@@ -35,7 +35,7 @@ def cmd_demo(args) -> int:
 
     if args.stop:
         return demo_command.stop()
-    return demo_command.start(port=args.port)
+    return demo_command.start(port=args.port, rebuild=args.rebuild)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate the demo site, train, start the sidecar in the background")
     demo.add_argument("--stop", action="store_true", help="stop the demo sidecar")
+    demo.add_argument("--rebuild", action="store_true", help="regenerate the demo data and retrain")
     demo.add_argument("--port", type=int, default=8000, help="port of the demo sidecar (default 8000)")
     demo.set_defaults(func=cmd_demo)
 
