@@ -93,7 +93,8 @@ function pertinent_catalog_item( $post ) {
 		$item['published_at'] = $published;
 	}
 	if ( PERTINENT_VARIANT_TYPE === $post->post_type ) {
-		$item['type']      = pertinent_sanitize_variant_kind( get_post_meta( $post->ID, 'pertinent_variant_kind', true ) );
+		// The sidecar knows variants by type "variant" (never recommended as content); the kind rides in meta.
+		$item['type']      = 'variant';
 		$item['url']       = '';
 		$item['targeting'] = array();
 		foreach ( (array) get_post_meta( $post->ID, 'pertinent_targeting', true ) as $rule ) {
@@ -109,6 +110,7 @@ function pertinent_catalog_item( $post ) {
 			}
 		}
 		$item['meta']->slots = (array) get_post_meta( $post->ID, 'pertinent_slots', true );
+		$item['meta']->kind  = array( pertinent_sanitize_variant_kind( get_post_meta( $post->ID, 'pertinent_variant_kind', true ) ) );
 	}
 	/**
 	 * Filters the catalog item sent to the sidecar for a post.

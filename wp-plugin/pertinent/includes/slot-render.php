@@ -126,7 +126,7 @@ function pertinent_variant_html( $id ) {
 	$body                              = has_blocks( $post->post_content ) ? do_blocks( $post->post_content ) : wpautop( $post->post_content );
 	$body                              = do_shortcode( $body );
 	--$GLOBALS['pertinent_render_depth'];
-	return '<div class="pertinent-variant" data-pertinent-content="' . esc_attr( (string) $id ) . '">' . wp_kses_post( $body ) . '</div>';
+	return '<div class="pertinent-variant" data-pertinent-content-id="' . esc_attr( (string) $id ) . '">' . wp_kses_post( $body ) . '</div>';
 }
 
 /**
@@ -145,7 +145,7 @@ function pertinent_recommendations_html( $slot, $ids ) {
 			continue;
 		}
 		$excerpt = '' !== $post->post_excerpt ? $post->post_excerpt : wp_trim_words( wp_strip_all_tags( strip_shortcodes( $post->post_content ) ), 25 );
-		$items  .= '<li class="pertinent-item" data-pertinent-content="' . esc_attr( (string) $post->ID ) . '">'
+		$items  .= '<li class="pertinent-item" data-pertinent-content-id="' . esc_attr( (string) $post->ID ) . '">'
 			. '<a class="pertinent-item__link" href="' . esc_url( get_permalink( $post ) ) . '">' . esc_html( wp_strip_all_tags( get_the_title( $post ) ) ) . '</a>'
 			. '<p class="pertinent-item__excerpt">' . esc_html( wp_strip_all_tags( $excerpt ) ) . '</p>'
 			. '</li>';

@@ -36,12 +36,20 @@ function pertinent_snippet_needed() {
  * @return array<string,string>
  */
 function pertinent_snippet_attributes() {
-	return array(
+	$consent = (string) pertinent_setting( 'consent_mode' );
+	$attrs   = array(
 		'data-endpoint' => untrailingslashit( rest_url( 'pertinent/v1' ) ),
 		'data-site-key' => (string) pertinent_setting( 'public_key' ),
-		'data-consent'  => (string) pertinent_setting( 'consent_mode' ),
-		'data-timeout'  => '300',
 	);
+	if ( 'require' === $consent ) {
+		$attrs['data-require-consent'] = '1';
+	} elseif ( 'dnt' === $consent ) {
+		$attrs['data-respect-dnt'] = '1';
+	}
+	if ( is_singular() ) {
+		$attrs['data-content-id'] = (string) get_queried_object_id();
+	}
+	return $attrs;
 }
 
 /**

@@ -1,0 +1,214 @@
+"""Real servers for the WordPress tests and bench: a throwaway WordPress (scripts/wp/site.sh), the sidecar
+under gunicorn (`pertinent serve`), and a sidecar that accepts connections and never answers."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from tests.support.net import free_port, wait_for_http
+
+REPO = Path(__file__).resolve().parents[2]
+SITE_SH = REPO / "scripts" / "wp" / "site.sh"
+EVAL_PHP = REPO / "scripts" / "wp" / "eval.php"
+
+
+def wordpress_available() -> str | None:
+    """Why WordPress cannot run here, or None when it can."""
+    for tool in ("php", "mariadbd", "mariadb-install-db", "phpunit"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            return f"{tool} is not installed (make system-deps)"
+    if not Path("/usr/share/wordpress/wp-load.php").exists():
+        return "Debian's wordpress package is not installed (make system-deps)"
+    return None
+
+
+class WordPressSite:
+    """One WordPress with the plugin active, under var/ on a free port."""
+
+    def __init__(self, root: Path | None = None, port: int | None = None):
+        self.root = root or REPO / "var" / f"wp-test-{uuid.uuid4().hex[:8]}"
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.site = self.root / "site"
+        self.admin_password = ""
+
+    def up(self) -> WordPressSite:
+        """Database, WordPress copy, install, activation, web server."""
+        subprocess.run(["bash", str(SITE_SH), "up", str(self.root), str(self.port)], check=True,
+                       capture_output=True, text=True, timeout=180)
+        lines = (self.root / "site.env").read_text().splitlines()
+        env = dict(line.split("=", 1) for line in lines if "=" in line)
+        self.admin_password = env["WP_ADMIN_PASSWORD"]
+        return self
+
+    def down(self, keep: bool = False) -> None:
+        """Stops the web server and the database; removes the folder unless keep."""
+        env = dict(os.environ, KEEP="1" if keep else "0")
+        subprocess.run(["bash", str(SITE_SH), "down", str(self.root)], check=False, env=env, timeout=60)
+
+    def php(self, code: str):
+        """Runs PHP inside WordPress; returns the code's return value (decoded JSON) or None."""
+        proc = subprocess.run(["php", str(EVAL_PHP), str(self.site), "-"], input=code, capture_output=True,
+                              text=True, timeout=120, env=dict(os.environ, WP_HOST=f"127.0.0.1:{self.port}"))
+        if proc.returncode != 0:
+            raise RuntimeError(f"php failed ({proc.returncode}): {proc.stderr or proc.stdout}")
+        out = proc.stdout.strip().splitlines()
+        return json.loads(out[-1]) if out else None
+
+    def configure(self, **settings) -> None:
+        """Sets plugin settings (merged over the stored ones) and closes the circuit breaker."""
+        self.php(
+            "$s = get_option('pertinent_settings', array()); $s = is_array($s) ? $s : array();"
+            f"$s = array_merge($s, json_decode({json.dumps(json.dumps(settings))}, true));"
+            "update_option('pertinent_settings', $s); pertinent_settings_flush(); pertinent_breaker_reset();"
+            "return pertinent_settings();"
+        )
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return requests.get(self.url + path, timeout=kwargs.pop("timeout", 30), **kwargs)
+
+    def debug_log(self) -> str:
+        log = self.root / "debug.log"
+        return log.read_text(errors="replace") if log.exists() else ""
+
+
+class Sidecar:
+    """`pertinent serve` under gunicorn with its own data dir, started and stopped by the test."""
+
+    def __init__(self, root: Path | None = None, port: int | None = None, workers: int = 2):
+        self.root = root or REPO / "var" / f"sidecar-wp-{uuid.uuid4().hex[:8]}"
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.api_key = "wp-test-" + uuid.uuid4().hex
+        self.public_key = "wp-public-" + uuid.uuid4().hex
+        self.workers = workers
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Sidecar:
+        self.root.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, PERTINENT_API_KEY=self.api_key, PERTINENT_PUBLIC_KEY=self.public_key,
+                   PERTINENT_DATA_DIR=str(self.root), PERTINENT_MODELS_DIR=str(self.root / "models"))
+        log = (self.root / "sidecar.log").open("ab")
+        self.proc = subprocess.Popen(
+            [str(REPO / ".venv" / "bin" / "pertinent"), "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--workers", str(self.workers)],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_http(self.url + "/healthz", timeout=60)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.api_key}"}
+        return requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
+
+
+class HungSidecar:
+    """A socket that accepts connections and never answers: the case where only real timeouts help."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            self._held.append(conn)  # read nothing, answer nothing, keep it open
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        for conn in self._held:
+            conn.close()
+        self.sock.close()
+
+
+SLOTS_PAGE = (
+    '[pertinent_slot name="hero" kind="banner"]<p class="default-hero">Default hero</p>[/pertinent_slot]'
+    '<!-- wp:pertinent/slot {"name":"recs","kind":"recommendations","count":3} -->'
+    '<p class="default-recs">Default recommendations</p><!-- /wp:pertinent/slot -->'
+    '[pertinent_slot name="cta" kind="cta"]<p class="default-cta">Default call to action</p>[/pertinent_slot]'
+)
+
+
+def php_string(text: str) -> str:
+    """A PHP single-quoted literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def seed_site(site: WordPressSite, posts: int = 6) -> dict:
+    """Posts, a spring banner pinned by a UTM rule, a CTA, and a page with three slots."""
+    page_literal = php_string(SLOTS_PAGE)
+    code = f"""
+kses_remove_filters();
+$posts = array();
+for ($i = 1; $i <= {posts}; $i++) {{
+    $posts[] = wp_insert_post(array('post_title' => "Gardening guide $i", 'post_status' => 'publish',
+        'post_content' => "<!-- wp:paragraph --><p>How to grow plant number $i.</p><!-- /wp:paragraph -->"));
+}}
+update_post_meta($posts[0], 'pertinent_topics', array('gardening', 'spring'));
+$banner = wp_insert_post(array('post_type' => 'pertinent_variant', 'post_title' => 'Spring banner',
+    'post_status' => 'publish', 'post_content' => '<p class="spring-banner">Spring sale on seeds</p>',
+    'meta_input' => array('pertinent_variant_kind' => 'banner',
+        'pertinent_targeting' => array(array('action' => 'pin', 'when' => array('utm_campaign' => 'spring'),
+            'slots' => array('hero'))))));
+$cta = wp_insert_post(array('post_type' => 'pertinent_variant', 'post_title' => 'Newsletter CTA',
+    'post_status' => 'publish', 'post_content' => '<p class="newsletter-cta">Join the newsletter</p>',
+    'meta_input' => array('pertinent_variant_kind' => 'cta',
+        'pertinent_targeting' => array(array('action' => 'pin', 'when' => array('utm_campaign' => 'spring'),
+            'slots' => array('cta'))))));
+$page = wp_insert_post(array('post_type' => 'page', 'post_title' => 'Three slots',
+    'post_name' => 'three-slots', 'post_status' => 'publish', 'post_content' => {page_literal}));
+return array('posts' => $posts, 'banner' => $banner, 'cta' => $cta, 'page' => $page);
+"""
+    return site.php(code)
+
+
+def wait_for_rules(sidecar: Sidecar, banner: int, timeout: float = 15.0) -> None:
+    """Until the sidecar's catalog snapshot (refreshed in the background) serves the pinned spring banner."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        # A fresh visitor each time: an anonymous answer would be cached for the segment.
+        body = {"visitor_id": uuid.uuid4().hex, "context": {"utm": {"campaign": "spring"}, "consent": True},
+                "slots": [{"name": "hero", "kind": "banner", "count": 1, "candidates": [str(banner)]}]}
+        answer = sidecar.request("POST", "/v1/decide", json=body).json()
+        if answer.get("slots", {}).get("hero", {}).get("source") == "rules":
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the sidecar never served the pinned banner: {answer}")

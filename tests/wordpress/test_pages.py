@@ -1,0 +1,117 @@
+"""A page with three slots, fetched over HTTP from a real WordPress: personalized when the sidecar answers,
+the default content (and a correct page) when it is stopped or hangs."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.support.net import free_port
+from tests.wordpress.harness import HungSidecar, Sidecar, wait_for_rules
+
+pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
+
+
+def slots(html: str) -> dict[str, dict]:
+    """Slot name -> its data- attributes and inner HTML."""
+    out = {}
+    for match in re.finditer(r'<div class="pertinent-slot[^"]*"((?:\s+data-[a-z-]+="[^"]*")+)>', html):
+        attrs = dict(re.findall(r'data-pertinent-([a-z-]+)="([^"]*)"', match.group(1)))
+        rest = html[match.end():]
+        nxt = re.search(r'<div class="pertinent-slot|</div><!-- \.entry-content', rest)
+        attrs["html"] = rest[: nxt.start()] if nxt else rest
+        out[attrs["slot"]] = attrs
+    return out
+
+
+def assert_correct_page(resp) -> None:
+    """A whole page: status 200 and the theme's closing tags."""
+    assert resp.status_code == 200
+    assert "</html>" in resp.text
+    assert "Three slots" in resp.text
+
+
+def test_page_shows_content_chosen_by_the_sidecar(healthy, sidecar):
+    resp = healthy.get("/three-slots/?utm_campaign=spring")
+    assert_correct_page(resp)
+    found = slots(resp.text)
+    assert set(found) == {"hero", "recs", "cta"}
+    # Editor rules pin the spring variants: the sidecar's choice, rendered from the site's own variants.
+    assert found["hero"]["source"] == "rules"
+    assert "spring-banner" in found["hero"]["html"] and "default-hero" not in found["hero"]["html"]
+    assert found["cta"]["source"] == "rules" and "newsletter-cta" in found["cta"]["html"]
+    # One decide call for the page: every slot carries the same decision id.
+    decision_ids = {s["decision"] for s in found.values()}
+    assert len(decision_ids) == 1 and decision_ids.pop()
+    # The recommended posts are exactly those the sidecar picks for the same request.
+    shown = re.findall(r'<li class="pertinent-item" data-pertinent-content-id="(\d+)"', found["recs"]["html"])
+    answer = sidecar.request("POST", "/v1/decide", json={
+        "context": {"utm": {"campaign": "spring"}, "content_id": str(healthy.seed["page"]), "consent": True,
+                    "device": "desktop"},
+        "slots": [{"name": "recs", "kind": "recommendations", "count": 3}]}).json()
+    expected = [i for i in answer["slots"]["recs"]["content_ids"]][: len(shown)]
+    assert shown and shown == [str(i) for i in expected]
+    assert found["recs"]["source"] == answer["slots"]["recs"]["source"]
+
+
+def test_page_keeps_defaults_when_the_sidecar_is_stopped(wordpress):
+    own = Sidecar().start()
+    try:
+        wordpress.configure(sidecar_url=own.url, api_key=own.api_key)
+        wordpress.php("pertinent_bulk_sync_start();"
+                      "while ('running' === pertinent_bulk_sync_batch()['status']) {}")
+        wait_for_rules(own, wordpress.seed["banner"])
+        before = slots(wordpress.get("/three-slots/?utm_campaign=spring").text)
+        assert before["hero"]["source"] == "rules"
+        own.stop()
+        for _ in range(5):  # failures, then the open circuit: defaults every time
+            resp = wordpress.get("/three-slots/?utm_campaign=spring")
+            assert_correct_page(resp)
+            found = slots(resp.text)
+            assert all(s["source"] == "default" for s in found.values())
+            assert "default-hero" in found["hero"]["html"] and "default-cta" in found["cta"]["html"]
+            assert "default-recs" in found["recs"]["html"]
+        assert found["hero"]["reason"] == "pertinent_circuit_open"
+    finally:
+        own.remove()
+
+
+def test_page_keeps_defaults_within_the_timeout_when_the_sidecar_hangs(wordpress):
+    hung = HungSidecar()
+    try:
+        wordpress.configure(sidecar_url=hung.url, timeout_ms=150, breaker_threshold=3)
+        reasons, times = [], []
+        for _ in range(6):
+            start = time.perf_counter()
+            resp = wordpress.get("/three-slots/?utm_campaign=spring")
+            times.append(time.perf_counter() - start)
+            assert_correct_page(resp)
+            found = slots(resp.text)
+            assert all(s["source"] == "default" for s in found.values())
+            assert "default-hero" in found["hero"]["html"]
+            reasons.append(found["hero"]["reason"])
+        # The hung socket was called, then the circuit opened: a timeout, not a refusal, freed the page.
+        assert hung.accepted >= 3
+        assert reasons[:3] == ["pertinent_unreachable"] * 3 and reasons[3:] == ["pertinent_circuit_open"] * 3
+        print("hung sidecar page times (s):", ", ".join(f"{t:.3f}" for t in times))
+    finally:
+        hung.close()
+
+
+def test_closed_port_fails_fast_and_shows_defaults(wordpress):
+    wordpress.configure(sidecar_url=f"http://127.0.0.1:{free_port()}", breaker_threshold=100)
+    resp = wordpress.get("/three-slots/")
+    assert_correct_page(resp)
+    assert all(s["source"] == "default" for s in slots(resp.text).values())
+
+
+def test_browser_mode_serves_defaults_and_markers_for_the_snippet(healthy):
+    healthy.configure(render_mode="browser")
+    resp = healthy.get("/three-slots/")
+    assert_correct_page(resp)
+    found = slots(resp.text)
+    assert all(s["rendered"] == "browser" for s in found.values())
+    assert "default-hero" in found["hero"]["html"]
+    # Banner candidates travel as inert templates, rendered from the site's own variants.
+    assert f'<template data-pertinent-variant="{healthy.seed["banner"]}">' in found["hero"]["html"]
