@@ -11,6 +11,7 @@ command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(maria
 command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
+command -v wrk >/dev/null 2>&1 || pkgs+=(wrk)  # the HTTP load generator of `make bench`
 command -v docker-compose >/dev/null 2>&1 || pkgs+=(docker-compose)  # validates docker-compose.yml offline; no engine runs here
 if [ ${#pkgs[@]} -gt 0 ]; then
   echo "system-deps: installing ${pkgs[*]}"
