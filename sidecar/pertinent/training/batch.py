@@ -1,0 +1,39 @@
+"""`pertinent recommend`: one JSON line per visitor from their history in an events file (email, offline)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ..domain import PageContext
+from ..modelset.protocols import RecommendQuery
+from .ranking import _events
+
+
+def read_visitor_ids(path) -> list[str]:
+    """One id per line, or a CSV with a visitor_id column."""
+    lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if lines and "," in lines[0] and "visitor_id" in lines[0].split(","):
+        col = lines[0].split(",").index("visitor_id")
+        return [line.split(",")[col].strip() for line in lines[1:]]
+    return [v for v in lines if v != "visitor_id"]
+
+
+def recommend_lines(recommender, events: pd.DataFrame, visitor_ids: list[str], k: int, *,
+                    exclude_seen: bool = False, history: int = 50):
+    """Yield one JSON line per visitor: {"visitor_id", "content_ids", "scores"}."""
+    past = events[events["event_type"] != "impression"]
+    groups = dict(tuple(past.groupby("visitor_id")))
+    now = datetime.fromtimestamp(float(events["ts"].max()), tz=timezone.utc) if len(events) else None
+    for vid in visitor_ids:
+        rows = groups.get(vid)
+        hist = _events(rows.tail(history)) if rows is not None else []
+        seen = frozenset()
+        if exclude_seen and rows is not None:
+            seen = frozenset(c for c in rows["content_id"] if c)
+        query = RecommendQuery(history=hist, context=PageContext(now=now), k=k, exclude=seen)
+        recs = recommender.recommend(query)
+        yield json.dumps({"visitor_id": vid, "content_ids": [c for c, _ in recs],
+                          "scores": [round(s, 6) for _, s in recs]})
