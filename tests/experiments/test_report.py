@@ -55,3 +55,21 @@ def test_report_ignores_events_outside_the_experiment_window(store):
     report = experiment_report(store, book.get(exp.id))
     assert report["arms"]["model"]["impressions"] == 0
     assert report["verdict"].startswith("not enough data yet")
+
+
+def test_a_slot_view_counts_once_however_many_items_it_showed(store):
+    """The model arm shows three items (three impression events), control one default: views compare."""
+    exp = ExperimentBook(store).create({"name": "views", "arms": {"control": 0.5, "model": 0.5}}, now=START)
+    ts = START + timedelta(minutes=5)
+    events = []
+    for i in range(10):
+        events += [Event("impression", f"m{i}", ts, content_id=c, slot="read_next", arm="model",
+                         decision_id=f"dm{i}") for c in ("a", "b", "c")]
+        events.append(Event("impression", f"c{i}", ts, slot="read_next", arm="control", decision_id=f"dc{i}"))
+    events += [Event("click", "m0", ts, content_id="a", slot="read_next", arm="model", decision_id="dm0"),
+               Event("click", "m0", ts, content_id="b", slot="read_next", arm="model", decision_id="dm0"),
+               Event("click", "c0", ts, slot="read_next", arm="control", decision_id="dc0")]
+    store.add_events(events)
+    arms = experiment_report(store, exp, now=START + timedelta(hours=1))["arms"]
+    assert (arms["model"]["impressions"], arms["model"]["clicks"]) == (10, 1)
+    assert (arms["control"]["impressions"], arms["control"]["clicks"]) == (10, 1)

@@ -34,7 +34,7 @@ def sidecar(tmp_path):
     config = load_config(env={}, overrides={
         "data_dir": tmp_path / "data", "models_dir": models_dir, "api_key": API_KEY,
         "cache_url": "memory://", "reload_interval": 0.0, "canary_share": 0.3,
-        "canary_min_impressions": 300, "experiment_min_impressions": 300})
+        "canary_min_impressions": 200, "experiment_min_impressions": 300})
     runtime = Runtime.from_config(config)
     app = create_app(config, runtime, test_config={"TESTING": True})
     client = app.test_client()
@@ -108,7 +108,7 @@ def test_model_beats_default_and_a_bad_canary_is_rolled_back(sidecar):
     assert "train:canary" in worker.run_once()
     assert canary.canary_version(runtime.config.models_dir) == bad.name
 
-    seen = browse(client, visitors, 1500, rng)
+    seen = browse(client, visitors, 2000, rng)
     assert seen["versions"]["canary"] == {bad.name}, "canary decisions must come from the canary set"
 
     actions = worker.run_once()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..domain import Event
@@ -10,21 +9,43 @@ from .definition import Experiment
 from .stats import uplift, verdict, wilson
 
 
-@dataclass
 class Tally:
-    """Counts for one arm (and optionally one slot)."""
+    """Counts for one arm (and optionally one slot), per slot view rather than per event.
 
-    impressions: int = 0
-    clicks: int = 0
-    conversions: int = 0
+    A slot view is one (decision, slot): the snippet sends one impression per item shown but a single
+    one when the default content stayed, so counting events would penalise arms that show more items.
+    CTR is then the share of slot views with at least one click, a proportion Wilson applies to.
+    Events without a decision id (older clients, imports) count one view each.
+    """
 
-    def add(self, event_type: str) -> None:
-        if event_type == "impression":
-            self.impressions += 1
-        elif event_type == "click":
-            self.clicks += 1
-        elif event_type == "conversion":
-            self.conversions += 1
+    def __init__(self):
+        self._views: set = set()
+        self._clicked: set = set()
+        self._converted: set = set()
+        self._anonymous = 0
+
+    def add(self, event_type: str, decision_id: str | None = None, slot: str | None = None) -> None:
+        if decision_id:
+            key = (decision_id, slot)
+        else:
+            self._anonymous += 1
+            key = ("", self._anonymous)
+        sets = {"impression": self._views, "click": self._clicked, "conversion": self._converted}
+        target = sets.get(event_type)
+        if target is not None:
+            target.add(key)
+
+    @property
+    def impressions(self) -> int:
+        return len(self._views)
+
+    @property
+    def clicks(self) -> int:
+        return len(self._clicked)
+
+    @property
+    def conversions(self) -> int:
+        return len(self._converted)
 
     def to_dict(self) -> dict:
         """Counts, rates and their Wilson intervals (clicks above impressions are capped: lost beacons)."""
@@ -49,8 +70,8 @@ def tally(batches: Iterable[list[Event]], arms: Iterable[str], slots: Iterable[s
             if (start and event.timestamp < start) or (end and event.timestamp > end):
                 continue
             per_slot = out[event.arm]
-            per_slot["*"].add(event.type)
-            per_slot.setdefault(event.slot or "(none)", Tally()).add(event.type)
+            for key in ("*", event.slot or "(none)"):
+                per_slot.setdefault(key, Tally()).add(event.type, event.decision_id, event.slot)
     return out
 
 
