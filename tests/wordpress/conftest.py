@@ -33,9 +33,12 @@ def wordpress(sidecar):
 
 @pytest.fixture
 def healthy(wordpress, sidecar):
-    """The site pointed at the real sidecar with a closed circuit; restored after the test."""
+    """The site pointed at the real sidecar with a closed circuit; restored after the test.
+
+    The timeout is generous here: these tests check what is rendered, on a 2-core machine shared with other
+    suites; the 150 ms budget itself is exercised by the hung-sidecar test and measured in bench/."""
     wordpress.configure(sidecar_url=sidecar.url, api_key=sidecar.api_key, render_mode="server",
-                        timeout_ms=150, breaker_threshold=3, breaker_cooldown=30)
+                        timeout_ms=2000, breaker_threshold=3, breaker_cooldown=30)
     yield wordpress
     wordpress.configure(sidecar_url=sidecar.url, api_key=sidecar.api_key, render_mode="server",
                         timeout_ms=150, breaker_threshold=3, breaker_cooldown=30)
