@@ -62,6 +62,8 @@ function pertinent_register_admin_hooks() {
 	add_action( 'admin_post_pertinent_test_connection', 'pertinent_admin_test_connection' );
 	add_action( 'admin_post_pertinent_bulk_sync', 'pertinent_admin_bulk_sync' );
 	add_action( 'wp_dashboard_setup', 'pertinent_dashboard_setup' );
+	add_action( 'admin_menu', 'pertinent_dashboard_page_menu' );
+	add_action( 'admin_enqueue_scripts', 'pertinent_dashboard_page_styles' );
 	add_action( 'add_meta_boxes', 'pertinent_add_meta_boxes', 10, 2 );
 	add_action( 'save_post', 'pertinent_save_meta_boxes', 10, 2 );
 	add_action( 'enqueue_block_editor_assets', 'pertinent_enqueue_editor_panel' );

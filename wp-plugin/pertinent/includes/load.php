@@ -29,6 +29,7 @@ if ( is_admin() ) {
 	require_once PERTINENT_DIR . '/admin/settings-page.php';
 	require_once PERTINENT_DIR . '/admin/dashboard-widget.php';
 	require_once PERTINENT_DIR . '/admin/meta-box.php';
+	require_once PERTINENT_DIR . '/admin/dashboard-page.php';
 }
 
 /**
