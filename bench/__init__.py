@@ -1,0 +1,1 @@
+"""`make bench`: performance numbers, printed (never a pass/fail on speed)."""
