@@ -160,7 +160,8 @@ def _fill(page: Page, kind: str, eligible, exclude, need: int):
     yield "popular", items, _note(model_note, "popular content", "most read this fortnight")
     exclude = exclude | {cid for cid, _ in items}
     latest = page.snapshot.latest_of(eligible, exclude, need - len(items))
-    yield "popular", [(cid, 0.0) for cid in latest], _note(model_note, "latest content", "latest content")
+    reason = "then latest content" if items else _note(model_note, "latest content", "latest content")
+    yield "popular", [(cid, 0.0) for cid in latest], reason
 
 
 def _note(model_note: str | None, with_note: str, without: str) -> str:
