@@ -48,7 +48,10 @@ def running_sidecar(tmp_dir: Path, allowed_origins: tuple[str, ...] = (), worker
     data = tmp_dir / "data"
     models = tmp_dir / "models"
     models.mkdir(parents=True, exist_ok=True)
-    environ = {**os.environ, "PERTINENT_API_KEY": API_KEY, "PERTINENT_PUBLIC_KEY": PUBLIC_KEY,
+    # Nothing inherited decides where this sidecar stores things: only what is set here.
+    inherited = {k: v for k, v in os.environ.items()
+                 if not k.startswith("PERTINENT_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    environ = {**inherited, "PERTINENT_API_KEY": API_KEY, "PERTINENT_PUBLIC_KEY": PUBLIC_KEY,
                "PERTINENT_ALLOWED_ORIGINS": ",".join(allowed_origins), "PERTINENT_DATA_DIR": str(data),
                "PERTINENT_MODELS_DIR": str(models), "PERTINENT_LOG_LEVEL": "WARNING", **(env or {})}
     log_path = tmp_dir / "sidecar.log"

@@ -50,7 +50,8 @@ def test_catalog_upsert_read_and_delete(client):
 def test_decide_returns_typed_slots_and_a_decision_id(client):
     client.upsert_content("b1", {"title": "Spring sale", "url": "/sale", "type": "variant"})
     pin = {"action": "pin", "when": {"utm_source": "mail"}, "slots": ["hero"]}
-    client.upsert_content("b2", {"title": "Newsletter", "url": "/news", "type": "variant", "targeting": [pin]})
+    client.upsert_content("b2", {"title": "Newsletter", "url": "/news", "type": "variant",
+                                 "targeting": [pin]})
     decision = client.decide([Slot("hero", kind="banner", candidates=("b1", "b2"))], visitor_id="visitor-a",
                              context={"utm": {"source": "mail"}, "url": "https://site.example/"})
     assert isinstance(decision, Decision)
