@@ -8,7 +8,6 @@ line per step, so `journalctl` or `docker logs` shows progress.
 from __future__ import annotations
 
 import argparse
-import inspect
 import logging
 import os
 import socket
@@ -184,19 +183,12 @@ class Worker:
 
 
 def default_train(runtime, reason: str) -> Path | None:
-    """Train on the store with the training pipeline; the new set is returned, not promoted (canary first)."""
-    from .training import pipeline
+    """Train on the store with the training pipeline; the new set is written, not promoted (canary first)."""
+    from .training.pipeline import train_from_store
 
-    models_dir = runtime.config.models_dir
-    before = writer.live_version(models_dir)
-    options = {"event_weights": runtime.config.event_weights}
-    if "promote_on_pass" in inspect.signature(pipeline.train).parameters:
-        options["promote_on_pass"] = False
-    result = pipeline.train_from_store(runtime.store, models_dir,
-                                       progress=lambda message: log.info("training: %s", message), **options)
-    if result.promoted and before is not None and writer.live_version(models_dir) != before:
-        # This pipeline promotes a passing set itself; the worker's path is canary first: put live back.
-        writer.promote(models_dir, before)
+    result = train_from_store(runtime.store, runtime.config.models_dir, promote_on_pass=False,
+                              event_weights=runtime.config.event_weights,
+                              progress=lambda message: log.info("training: %s", message))
     return result.path
 
 
