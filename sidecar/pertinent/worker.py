@@ -106,7 +106,8 @@ class Worker:
             return None
         if drift and drift.get("drifted"):
             return "drift: " + ", ".join(drift["drifted_features"])
-        drop = self._metric_drop(now)
+        # The metric-drop check reads two windows of events: only as often as the drift check.
+        drop = self._metric_drop(now) if drift is not None else None
         if drop:
             return drop
         if now >= self._next_training(state, now):

@@ -85,3 +85,18 @@ def test_canary_failing_its_decisions_is_rolled_back_before_any_click_counts(sto
 
 def test_no_canary_means_nothing_to_judge(store, models_dir):
     assert canary.evaluate_canary(store, models_dir, _config()) is None
+
+
+def test_canary_that_cannot_be_loaded_is_served_by_no_one_and_rolled_back(store, models_dir):
+    from types import SimpleNamespace
+
+    from pertinent.experiments.serving import ExperimentServing
+
+    canary.start_canary(store, models_dir, "v-cand", "retrained", now=START)
+    artifact = models_dir / "v-cand" / "recommender.joblib"
+    artifact.write_bytes(artifact.read_bytes() + b"tampered")  # checksum no longer matches the manifest
+    config = load_config({}, {"models_dir": models_dir, "reload_interval": 0.0, "canary_share": 1.0})
+    serving = ExperimentServing(SimpleNamespace(config=config, store=store))
+    assert serving.arm("anyone") == "model"  # nobody is sent to a canary that did not load
+    decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
+    assert decision.action == "rollback" and "could not be loaded" in decision.reason

@@ -1,6 +1,7 @@
 """Drift: a shifted population is flagged (PSI above threshold) and the worker retrains because of it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -85,3 +86,24 @@ def test_a_second_worker_waits_for_the_lock(runtime):
     second = Worker(runtime, train=lambda rt, reason: None, owner="host-b:2")
     assert first.run_once(now=NOW) != ["waiting"]
     assert second.run_once(now=NOW) == ["waiting"]
+
+
+def test_a_drop_in_the_model_arms_click_through_triggers_a_retrain(runtime):
+    from pertinent.domain import Event
+
+    events = []
+    for window, ctr in ((NOW - timedelta(hours=40), 0.20), (NOW - timedelta(hours=16), 0.05)):
+        for i in range(1000):
+            ts = window + timedelta(seconds=i)
+            tag = {"content_id": "tech-1", "slot": "read_next", "arm": "model", "decision_id": f"{ts}-{i}"}
+            events.append(Event("impression", f"v{i}", ts, **tag))
+            if i % 100 < ctr * 100:
+                events.append(Event("click", f"v{i}", ts, **tag))
+    runtime.store.add_events(events)
+    # These synthetic clicks would also read as drift; this test is about the metric drop alone.
+    runtime.config = replace(runtime.config, drift_threshold=100.0)
+    trained = []
+    worker = Worker(runtime, train=lambda rt, reason: trained.append(reason), owner="test-worker")
+    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=1)).isoformat()})
+    worker.run_once(now=NOW)
+    assert trained and trained[0].startswith("metric drop: model CTR 5.0% vs 20.0%")
