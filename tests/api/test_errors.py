@@ -143,3 +143,16 @@ def test_no_bad_body_ever_gets_a_500(client, server, path):
 def test_bad_recommendation_queries_are_client_errors(client, server, query):
     answer = client.get(f"/v1/recommendations?{query}", headers=server)
     assert 400 <= answer.status_code < 500 or (query == "k=" and answer.status_code == 200)
+
+
+def test_a_store_outage_is_503_not_500(client, server, runtime, monkeypatch):
+    import sqlite3
+
+    def locked(items):
+        raise sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr(runtime.store, "upsert_content", locked)
+    monkeypatch.setattr(runtime.store, "add_events", locked)
+    put = client.put("/v1/content/1", json={"title": "x"}, headers=server)
+    events = client.post("/v1/events", json={"events": [{"type": "view", "visitor_id": "v"}]}, headers=server)
+    for answer in (put, events):
+        assert answer.status_code == 503 and answer.json["error"]["code"] == "store_unavailable"

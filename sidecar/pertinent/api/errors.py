@@ -7,6 +7,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from ..errors import PertinentError
+from ..store.base import StoreUnavailable
 
 log = logging.getLogger("pertinent.api")
 
@@ -56,10 +57,18 @@ def handle_http_exception(exc: HTTPException):
     return error_response(code, message, status, headers=headers)
 
 
+def is_backend_outage(exc: Exception) -> bool:
+    """The store's driver saying the database cannot be used right now (sqlite3 and psycopg alike)."""
+    return isinstance(exc, StoreUnavailable) or type(exc).__name__ in ("OperationalError", "InterfaceError")
+
+
 def handle_unexpected(exc: Exception):
-    """A bug of ours: logged with its traceback, answered without one."""
+    """A bug of ours: logged with its traceback, answered without one. A database outage is a 503."""
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
+    if is_backend_outage(exc):
+        log.error("store unavailable: %s", exc)
+        return error_response("store_unavailable", "the store is unavailable; retry later", 503)
     log.exception("unhandled error")
     return error_response("internal_error", "the sidecar failed to handle this request", 500)
 

@@ -49,8 +49,12 @@ def post_events():
             log.error("events: store write failed: %s", exc)
             message = "events could not be stored; retry later"
             raise PertinentError("store_unavailable", message, status=503) from None
-        # The visitors' cached decisions are stale now: their history changed.
-        rt.cache.bump_generation(sorted({e.visitor_id for e in accepted}))
+        # The visitors' cached decisions are stale now: their history changed. The events are already
+        # stored, so a cache hiccup must not turn the answer into an error (TTLs bound the staleness).
+        try:
+            rt.cache.bump_generation(sorted({e.visitor_id for e in accepted}))
+        except Exception as exc:
+            log.warning("events: cache generation bump failed: %s", exc)
     metrics.observe_events(len(accepted), rejected)
     return {"accepted": len(accepted), "rejected": rejected}, 202
 
