@@ -29,7 +29,8 @@ function pertinent_normalize_slot( $atts ) {
 	return array(
 		'name'       => '' !== $name ? $name : $kind,
 		'kind'       => $kind,
-		'count'      => max( 1, min( 12, $count ) ),
+		// A banner or CTA shows one variant whatever the block's count says.
+		'count'      => in_array( $kind, array( 'banner', 'cta' ), true ) ? 1 : max( 1, min( 12, $count ) ),
 		'layout'     => isset( $atts['layout'] ) && 'grid' === $atts['layout'] ? 'grid' : 'list',
 		'candidates' => array_slice( $cands, 0, 50 ),
 	);
