@@ -11,7 +11,8 @@ export function readConfig(script, loc) {
     consentRequired: flag(d.requireConsent),
     respectDnt: flag(d.respectDnt),
     debug: flag(d.debug),
-    contentId: d.contentId || null,
+    // Absent stays undefined, so JSON leaves the key out (a null would fail strict schemas).
+    contentId: d.contentId || undefined,
     sameOrigin: sameOrigin(endpoint, loc),
   };
 }

@@ -111,7 +111,7 @@ export function boot(win) {
     leave();
     since = Date.now();
     // The first page's content id does not describe the next one; the url path still does.
-    cfg.contentId = null;
+    cfg.contentId = undefined;
     // Routers push the new url before they render: decide for the new slots once they are in the DOM.
     win.setTimeout(start, 0);
   }));

@@ -149,3 +149,13 @@ test('single-page navigation sends the dwell, a new view, and decides for new sl
   assert.deepEqual(p.requests[1][1].slots.map((s) => s.name), ['more'], 'only the new slot');
   assert.equal(next.textContent, 'OneTwo');
 });
+
+test('no null values are sent: absent fields are left out (strict proxies validate types)', async () => {
+  const p = page({ answer: ANSWER });
+  boot(p.win);
+  await tick();
+  hidePage(p);
+  const hasNull = (o) => o !== null && typeof o === 'object' ? Object.values(o).some(hasNull) : o === null;
+  assert.equal(hasNull(p.requests[0][1]), false, JSON.stringify(p.requests[0][1]));
+  assert.equal(hasNull(p.beacons[0][1]), false, JSON.stringify(p.beacons[0][1]));
+});
