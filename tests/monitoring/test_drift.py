@@ -25,7 +25,8 @@ def runtime(tmp_path):
     """A store with two weeks of training traffic and a live model set trained on that window."""
     store = open_store(f"sqlite:///{tmp_path / 'pertinent.db'}")
     store.upsert_content(catalog())
-    store.add_events(browsing_events(population(300, seed=1), TRAIN_END - timedelta(days=14), 14 * 24, 5, 1))
+    # Drift compares the live day with the training window's last day (same length on both sides).
+    store.add_events(browsing_events(population(300, seed=1), TRAIN_END - timedelta(days=1), 24, 5, 1))
     models_dir = tmp_path / "models"
     path = write_model_set(models_dir, {"recommender": TopicRecommender()},
                            data_range={"start": TRAIN_END - timedelta(days=14), "end": TRAIN_END},

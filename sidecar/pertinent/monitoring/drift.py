@@ -1,4 +1,4 @@
-"""Drift check: live traffic versus the live model set's training window, feature by feature and on scores.
+"""Drift check: live traffic versus the end of the live set's training window, per feature and on scores.
 
 The worker runs it and keeps the result in the store (kind "drift"), so /readyz, /metrics, the report
 and the admin page all read the same figures without recomputing them.
@@ -26,7 +26,10 @@ def check_drift(store, model_set, *, threshold: float, live_hours: float, now: d
     if not data_range.get("start") or not data_range.get("end"):
         result["status"] = "no_reference"
         return result
-    ref_start, ref_end = _time(data_range["start"]), _time(data_range["end"])
+    # Windows of the same length on both sides: how many events a visitor has, and so the model's
+    # scores, depend on how long a window is; a 4-week reference against one day would always "drift".
+    ref_end = _time(data_range["end"])
+    ref_start = max(_time(data_range["start"]), ref_end - timedelta(hours=live_hours))
     live_start = max(now - timedelta(hours=live_hours), ref_end)
     reference = _events(store, ref_start, ref_end)
     live = _events(store, live_start, now)

@@ -33,7 +33,7 @@ def feature_counts(events: Iterable[Event], category_of: Callable[[str], str | N
     return counts
 
 
-def predicted_scores(events: Iterable[Event], recommender, sample: int = 200, k: int = 5) -> list[float]:
+def predicted_scores(events: Iterable[Event], recommender, sample: int = 500, k: int = 5) -> list[float]:
     """Top recommendation score for a deterministic sample of the window's visitors, from their history."""
     histories: dict[str, list[Event]] = defaultdict(list)
     for e in events:
