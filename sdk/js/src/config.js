@@ -32,6 +32,8 @@ export function sameOrigin(endpoint, loc) {
   return new URL(endpoint, loc.href).origin === loc.origin;
 }
 
+// WordPress without pretty permalinks has a query in its REST base (index.php?rest_route=/pertinent/v1).
 export function apiUrl(cfg, path) {
-  return cfg.endpoint + '/' + path + (cfg.key ? '?key=' + encodeURIComponent(cfg.key) : '');
+  const url = cfg.endpoint + '/' + path;
+  return cfg.key ? url + (url.includes('?') ? '&' : '?') + 'key=' + encodeURIComponent(cfg.key) : url;
 }

@@ -37,4 +37,7 @@ test('the site key travels in the query string, url-encoded', () => {
   const cfg = readConfig({ dataset: { endpoint: 'http://127.0.0.1:8000/v1', siteKey: 'a b&c' } }, page);
   assert.equal(apiUrl(cfg, 'decide'), 'http://127.0.0.1:8000/v1/decide?key=a%20b%26c');
   assert.equal(apiUrl({ ...cfg, key: '' }, 'events'), 'http://127.0.0.1:8000/v1/events');
+  const plain = readConfig({ dataset: { endpoint: 'https://site.example/index.php?rest_route=/pertinent/v1', siteKey: 'pk' } }, page);
+  assert.equal(apiUrl(plain, 'decide'), 'https://site.example/index.php?rest_route=/pertinent/v1/decide&key=pk',
+    'WordPress without pretty permalinks');
 });
