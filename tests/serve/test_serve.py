@@ -28,6 +28,23 @@ def test_catalog_events_and_decide_over_http(sidecar):
     assert "1" not in decision.json()["slots"]["related"]["content_ids"]  # already seen
 
 
+def test_a_chunked_body_over_the_limit_is_413_over_real_http(tmp_path):
+    server = Sidecar(tmp_path, {"PERTINENT_MAX_BODY_BYTES": "1000"}).start()
+    try:
+        def chunks(n):
+            yield b'{"title": "'
+            for _ in range(n):
+                yield b"x" * 100
+            yield b'"}'
+        headers = {**server.headers, "Content-Type": "application/json"}
+        big = requests.put(server.url + "/v1/content/1", data=chunks(50), headers=headers, timeout=10)
+        small = requests.put(server.url + "/v1/content/1", data=chunks(2), headers=headers, timeout=10)
+        assert big.status_code == 413 and big.json()["error"]["code"] == "body_too_large"
+        assert small.status_code == 200
+    finally:
+        server.stop()
+
+
 def healthz_count(sidecar) -> float:
     text = requests.get(sidecar.url + "/metrics", timeout=10).text
     lines = [x for x in text.splitlines()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from flask import request
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import PertinentError
 
@@ -21,8 +22,12 @@ def read_json(*, allow_text_plain: bool = False):
         accepted = "application/json" + (" or text/plain holding JSON" if allow_text_plain else "")
         raise PertinentError("unsupported_media_type",
                              f"expected Content-Type {accepted}, got {mimetype or 'none'}", status=415)
-    # Werkzeug enforces MAX_CONTENT_LENGTH here, for Content-Length and chunked bodies alike (413).
+    # Werkzeug refuses a Content-Length over MAX_CONTENT_LENGTH (413), but a chunked body is only cut
+    # at the limit: one that fills it has more coming (or ends exactly there), so it is too large too.
     raw = request.get_data(cache=False)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and request.content_length is None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
     if not raw.strip():
         raise PertinentError("invalid_json", "the request body is empty; expected a JSON object", status=400)
     try:
