@@ -51,6 +51,7 @@ DRIFT_PSI = Gauge("pertinent_drift_psi", "Population stability index, live traff
 DRIFTED = Gauge("pertinent_drift_flagged", "1 when any PSI is above PERTINENT_DRIFT_THRESHOLD",
                 multiprocess_mode="mostrecent")
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 _shown_version: list[str | None] = [None]
 
 
@@ -107,6 +108,8 @@ def init_app(app: Flask) -> None:
         started = g.get("pertinent_started")
         if started is not None:
             route = request.url_rule.rule if request.url_rule else "unmatched"
-            REQUEST_SECONDS.labels(route, request.method).observe(time.perf_counter() - started)
-            REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+            # Clients choose the method string: unknown ones share a label so they cannot grow the set.
+            method = request.method if request.method in KNOWN_METHODS else "other"
+            REQUEST_SECONDS.labels(route, method).observe(time.perf_counter() - started)
+            REQUESTS.labels(route, method, str(response.status_code)).inc()
         return response

@@ -178,3 +178,12 @@ def test_metrics_report_requests_per_route_template_and_decisions(client, server
     assert 'route="/v1/content/1"' not in text
     assert "pertinent_slot_decisions_total" in text
     assert 'pertinent_decision_cache_total{result="miss"}' in text
+
+
+def test_metrics_labels_cannot_be_grown_by_clients(client, server):
+    client.get("/v1/content/made-up-id-1", headers=server)
+    client.open("/v1/decide", method="BREW", headers=server)
+    client.get("/no/such/path/123")
+    text = client.get("/metrics").data.decode()
+    assert "made-up-id-1" not in text and "BREW" not in text and "/no/such/path" not in text
+    assert 'route="unmatched"' in text
