@@ -39,8 +39,10 @@ test-fast: install services  ## the suite without the real-server, WordPress and
 
 demo: install  ## generate the demo site, train, start the sidecar (and WordPress where PHP is available)
 	$(BIN)/pertinent demo
+	bash scripts/wp/demo.sh up
 
 stop:  ## stop what `make demo` started
+	bash scripts/wp/demo.sh down
 	$(BIN)/pertinent demo --stop
 
 bench: install services  ## latency, throughput, memory and training-time numbers (prints, never fails on speed)
