@@ -11,8 +11,10 @@ import argparse
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -43,8 +45,7 @@ class Worker:
     def run_once(self, now: datetime | None = None) -> list[str]:
         """One iteration; returns what it did (e.g. ["canary:rollback", "drift:ok", "train:drift"])."""
         now = now or datetime.now(timezone.utc)
-        ttl = max(300.0, 3 * self.config.worker_poll_seconds)
-        if not self.store.try_lock(LOCK_NAME, self.owner, ttl):
+        if not self.store.try_lock(LOCK_NAME, self.owner, self._lock_ttl()):
             log.info("another worker holds the lock; waiting")
             return ["waiting"]
         state = self.store.get_record(STATE_KIND, STATE_ID) or {}
@@ -133,7 +134,8 @@ class Worker:
         log.info("training: started (%s)", reason)
         state.update(last_training_at=now.isoformat(), last_training_reason=reason)
         try:
-            path = self.train(self.runtime, reason)
+            with self._lock_kept_alive():  # training may outlast the lock's time to live
+                path = self.train(self.runtime, reason)
         except Exception as exc:  # noqa: BLE001 - a failed training is logged and retried next schedule
             log.exception("training: failed")
             state["last_training_result"] = f"failed: {type(exc).__name__}: {exc}"
@@ -170,6 +172,29 @@ class Worker:
         state.update(last_purge_at=now.isoformat(), last_purge_count=purged)
         log.info("retention: purged %d events older than %s", purged, cutoff.date().isoformat())
         return f"purge:{purged}"
+
+    def _lock_ttl(self) -> float:
+        return max(300.0, 3 * self.config.worker_poll_seconds)
+
+    @contextmanager
+    def _lock_kept_alive(self):
+        """Renew the worker lock in the background while a long step runs, so no second worker starts."""
+        ttl, stop = self._lock_ttl(), threading.Event()
+
+        def beat():
+            while not stop.wait(ttl / 3):
+                try:
+                    self.store.try_lock(LOCK_NAME, self.owner, ttl)
+                except Exception:  # noqa: BLE001 - the next beat retries
+                    log.warning("could not renew the worker lock")
+
+        thread = threading.Thread(target=beat, name="pertinent-worker-lock", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def _next_training(self, state: dict, now: datetime) -> datetime:
         last = state.get("last_training_at")
