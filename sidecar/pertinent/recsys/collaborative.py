@@ -73,3 +73,4 @@ class CollaborativeModel:
         if extra > 0:
             self.idx_ = np.vstack([self.idx_, np.zeros((extra, self.idx_.shape[1]), dtype=np.int32)])
             self.sims_ = np.vstack([self.sims_, np.zeros((extra, self.sims_.shape[1]), dtype=np.float32)])
+            self.interacted_ = np.concatenate([self.interacted_, np.zeros(extra, dtype=bool)])

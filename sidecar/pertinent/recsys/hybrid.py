@@ -104,7 +104,11 @@ class HybridRecommender:
         rows, weights = self.history_weights(state)
         cf = gather_scores(n, self.collaborative_.idx_, self.collaborative_.sims_, rows, weights)
         cb = gather_scores(n, self.content_.idx_, self.content_.sims_, rows, weights)
-        score = b["collaborative"] * _normalised(cf) + b["content"] * _normalised(cb)
+        cb_n = _normalised(cb)
+        # Items nobody interacted with in training (new posts) have no collaborative signal: their
+        # content similarity stands in for it, so cold-start content competes from its first minute.
+        cold = ~self.collaborative_.interacted_[:n]
+        score = b["collaborative"] * np.where(cold, cb_n, _normalised(cf)) + b["content"] * cb_n
         score += b["popularity"] * self.prior_[:n] if len(self.prior_) == n else 0.0
         if current is not None:
             one = np.array([current]), np.ones(1, dtype=np.float32)
