@@ -21,8 +21,8 @@ function pertinent_dashboard_setup() {
 }
 
 /**
- * Totals from Prometheus text: decisions (sum of *decisions*_total or *decide*_total samples) and fallbacks
- * (samples with source="default", or *fallback*_total).
+ * Totals from the sidecar's Prometheus text: slot decisions (`pertinent_slot_decisions_total`, any source)
+ * and fallbacks to the default content (the samples of that counter with source="default").
  *
  * @param string $text Prometheus exposition text.
  * @return array{decisions:float,fallbacks:float}
@@ -33,22 +33,13 @@ function pertinent_parse_metrics( $text ) {
 		'fallbacks' => 0.0,
 	);
 	foreach ( preg_split( '/\r?\n/', (string) $text ) as $line ) {
-		if ( '' === $line || '#' === $line[0] ) {
+		if ( ! preg_match( '/^pertinent_slot_decisions_total(\{[^}]*\})?\s+([0-9.eE+\-]+)/', $line, $m ) ) {
 			continue;
 		}
-		if ( ! preg_match( '/^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([0-9.eE+\-]+|NaN)/', $line, $m ) ) {
-			continue;
-		}
-		$name   = $m[1];
-		$labels = isset( $m[2] ) ? $m[2] : '';
-		$value  = is_numeric( $m[3] ) ? (float) $m[3] : 0.0;
-		if ( preg_match( '/fallback.*_total$/', $name ) ) {
+		$value                = (float) $m[2];
+		$totals['decisions'] += $value;
+		if ( false !== strpos( $m[1], 'source="default"' ) ) {
 			$totals['fallbacks'] += $value;
-		} elseif ( preg_match( '/(decisions|decide).*_total$/', $name ) && false === strpos( $name, 'error' ) ) {
-			$totals['decisions'] += $value;
-			if ( false !== strpos( $labels, 'source="default"' ) ) {
-				$totals['fallbacks'] += $value;
-			}
 		}
 	}
 	return $totals;

@@ -1,0 +1,64 @@
+<?php
+/**
+ * Admin pieces that can be tested without a browser: metrics parsing, health summary, uninstall.
+ *
+ * @package Pertinent
+ */
+
+require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-widget.php';
+
+/**
+ * @covers ::pertinent_parse_metrics
+ */
+class AdminTest extends PertinentTestCase {
+
+	public function test_metrics_give_decisions_and_default_fallbacks() {
+		$text   = "# HELP pertinent_slot_decisions_total x\n"
+			. "pertinent_slot_decisions_total{kind=\"banner\",source=\"popular\"} 2.0\n"
+			. "pertinent_slot_decisions_total{kind=\"cta\",source=\"default\"} 3.0\n"
+			. "pertinent_slot_decisions_total{kind=\"banner\",source=\"rules\"} 5.0\n"
+			. "pertinent_requests_total{route=\"/v1/decide\"} 99.0\n";
+		$totals = pertinent_parse_metrics( $text );
+		$this->assertSame( 10.0, $totals['decisions'] );
+		$this->assertSame( 3.0, $totals['fallbacks'] );
+	}
+
+	public function test_health_reports_status_and_model_version() {
+		$this->stub_answer( 200, array( 'status' => 'ok', 'reasons' => array(), 'model_version' => 'v42' ) );
+		$health = pertinent_sidecar_health( true );
+		$this->assertTrue( $health['ok'] );
+		$this->assertSame( 'v42', $health['model_version'] );
+	}
+
+	public function test_health_of_a_degraded_sidecar_keeps_its_reasons() {
+		$this->stub_answer( 503, array( 'status' => 'degraded', 'reasons' => array( 'no model set' ), 'model_version' => null ) );
+		$health = pertinent_sidecar_health( true );
+		$this->assertFalse( $health['ok'] );
+		$this->assertSame( 'degraded', $health['status'] );
+		$this->assertSame( array( 'no model set' ), $health['reasons'] );
+	}
+
+	public function test_health_of_an_unreachable_sidecar() {
+		$this->configure( array( 'sidecar_url' => 'http://127.0.0.1:' . pertinent_test_free_port() ) );
+		$health = pertinent_sidecar_health( true );
+		$this->assertSame( 'unreachable', $health['status'] );
+		$this->assertNotSame( '', $health['message'] );
+	}
+
+	public function test_privacy_tools_are_registered() {
+		$this->assertArrayHasKey( 'pertinent', apply_filters( 'wp_privacy_personal_data_exporters', array() ) );
+		$this->assertArrayHasKey( 'pertinent', apply_filters( 'wp_privacy_personal_data_erasers', array() ) );
+	}
+
+	public function test_eraser_deletes_the_linked_visitors_on_the_sidecar() {
+		$user = wp_insert_user( array( 'user_login' => 'erase' . wp_rand(), 'user_email' => 'erase' . wp_rand() . '@example.org', 'user_pass' => wp_generate_password() ) );
+		update_user_meta( $user, 'pertinent_visitor_ids', array( 'visitor12345678' ) );
+		$result = pertinent_privacy_erase( get_userdata( $user )->user_email );
+		$request = $this->stub_last_request();
+		require_once ABSPATH . 'wp-admin/includes/user.php';
+		wp_delete_user( $user );
+		$this->assertTrue( $result['items_removed'] );
+		$this->assertSame( 'DELETE', $request['method'] );
+		$this->assertSame( '/v1/visitors/visitor12345678', $request['path'] );
+	}
+}
