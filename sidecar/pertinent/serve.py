@@ -78,6 +78,18 @@ class SidecarApplication(BaseApplication):
         return self.factory()
 
 
+def warm_up(runtime) -> None:
+    """Catalog snapshot and popular ranking built once in the master, so workers share them after fork
+    and no visitor's request pays for them. A store that is down now is not fatal: /readyz says so."""
+    warm = getattr(runtime.catalog, "warm", None)
+    if warm is None:
+        return
+    try:
+        warm(runtime.config.event_weights)
+    except Exception as exc:
+        log.warning("catalog warm-up skipped: %s", exc)
+
+
 def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
         threads: int = 1) -> None:
     """Build the Runtime (models loaded) and the app before forking, then serve until SIGTERM/SIGINT."""
@@ -87,6 +99,7 @@ def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int 
     prepare_metrics_dir(config.data_dir)
     # Built here, not inside gunicorn, so a bad store or cache URL is a ConfigError with its variable's name.
     runtime = Runtime.from_config(config)
+    warm_up(runtime)
 
     def factory():
         from . import create_app
