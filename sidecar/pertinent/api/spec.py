@@ -102,7 +102,7 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
                                   415: "unsupported Content-Type",
                                   422: "a field does not fit the schema (named)",
                                   503: "a backend is unavailable"}.items()}
-BODY_ERRORS = (400, 401, 403, 413, 415, 422)
+BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
 
 
 def paths() -> dict:
@@ -136,7 +136,7 @@ def paths() -> dict:
             "Record behaviour events; accepted ones are durable when this answers",
             {**ok("accepted and rejected counts", obj({"accepted": {"type": "integer"}, "rejected": {
                 "type": "array", "items": obj({"index": {"type": "integer"}, "field": STR, "reason": STR,
-                                               "message": STR})}}), "202"), **errors(*BODY_ERRORS, 503)},
+                                               "message": STR})}}), "202"), **errors(*BODY_ERRORS)},
             PUBLIC, requestBody=body(obj({"events": {"type": "array", "items": ref("Event")},
                                           "consent": {"type": "boolean", "default": True}}, ("events",)),
                                      text_plain=True))},
