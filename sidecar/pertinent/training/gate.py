@@ -11,10 +11,10 @@ def _get(metrics: dict, *path):
 
 
 def decide(metrics: dict, baselines: dict, live: dict | None, *, k: int = 10, margin: float = 0.05,
-           live_margin: float = 0.0, auc_tolerance: float = 0.01) -> dict:
+           live_margin: float = 0.0, auc_tolerance: float = 0.01, auc_margin: float = 0.02) -> dict:
     """{"passed", "reason", "checks"}: ranking NDCG@k must beat popularity by `margin` (relative) and the
-    live set by `live_margin`; the click classifier must beat the constant and not trail logistic
-    regression by more than `auc_tolerance` AUC, all on the same test window."""
+    live set by `live_margin`; the click classifier must beat the constant by `auc_margin` AUC and not
+    trail logistic regression by more than `auc_tolerance`, all on the same test window."""
     checks = []
     key = f"ndcg@{k}"
     new = _get(metrics, "ranking", "overall", key)
@@ -25,7 +25,8 @@ def decide(metrics: dict, baselines: dict, live: dict | None, *, k: int = 10, ma
     auc = _get(metrics, "click", "auc")
     lr = _get(baselines, "click_logistic", "auc")
     if auc is not None:
-        checks.append((f"click AUC {auc:.4f} vs constant 0.5000", auc > 0.5 + margin / 5))
+        checks.append((f"click AUC {auc:.4f} vs constant 0.5000 (+{auc_margin} needed)",
+                       auc >= 0.5 + auc_margin))
         if lr is not None:
             checks.append((f"click AUC {auc:.4f} vs logistic regression {lr:.4f} (-{auc_tolerance} allowed)",
                            auc >= lr - auc_tolerance))
