@@ -37,8 +37,8 @@ class Config:
     canary_share: float = 0.1  # share of the model arm's visitors served by models/CANARY
     canary_min_impressions: int = 500  # per side, before a canary is promoted or rolled back
     canary_margin: float = 0.01  # promote when CTR is surely not worse than live by more than this
-    canary_max_error_rate: float = 0.02
-    canary_max_latency_ms: float = 100.0
+    canary_max_error_rate: float = 0.02  # above the live set's failure rate over the same period
+    canary_max_latency_ms: float = 100.0  # mean per decision; twice the live set's (+10 ms) also fails
     drift_threshold: float = 0.2  # population stability index above which drift is flagged
     drift_window_hours: int = 24  # live window compared with the training window
     drift_check_minutes: int = 60

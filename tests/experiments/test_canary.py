@@ -100,3 +100,30 @@ def test_canary_that_cannot_be_loaded_is_served_by_no_one_and_rolled_back(store,
     assert serving.arm("anyone") == "model"  # nobody is sent to a canary that did not load
     decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
     assert decision.action == "rollback" and "could not be loaded" in decision.reason
+
+
+def test_canary_much_slower_than_the_live_set_beside_it_is_rolled_back(store, models_dir):
+    canary.start_canary(store, models_dir, "v-cand", "retrained", now=START)
+    slow = CanaryHealth(store, flush_seconds=3600)
+    live = CanaryHealth(store, flush_seconds=3600, role="live")
+    for _ in range(60):
+        slow.record("v-cand", latency_ms=40.0, failed=False)
+        live.record("v-live", latency_ms=4.0, failed=False, canary="v-cand")
+    slow.flush()
+    live.flush()
+    decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
+    assert decision.action == "rollback"
+    assert "took 40 ms per decision on average (live set 4 ms" in decision.reason
+
+
+def test_canary_as_fast_as_the_live_set_is_judged_on_clicks(store, models_dir):
+    canary.start_canary(store, models_dir, "v-cand", "retrained", now=START)
+    mine = CanaryHealth(store, flush_seconds=3600)
+    live = CanaryHealth(store, flush_seconds=3600, role="live")
+    for _ in range(60):
+        mine.record("v-cand", latency_ms=12.0, failed=False)
+        live.record("v-live", latency_ms=10.0, failed=False, canary="v-cand")
+    mine.flush()
+    live.flush()
+    decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
+    assert decision.action == "wait" and "waiting for 400" in decision.reason

@@ -45,9 +45,8 @@ def decide_page(request: DecideRequest, runtime) -> tuple[Decision, Page]:
     started = time.perf_counter()
     slots = [_safe_slot(page, slot, experiments.slot_arm(arm, slot.name, runtime))
              for slot in request.slots]
-    if canary_set is not None:
-        experiments.record_canary(runtime, canary_set.version, (time.perf_counter() - started) * 1000,
-                                  page.degraded)
+    experiments.record_decision(runtime, arm, page.model_set, (time.perf_counter() - started) * 1000,
+                                page.degraded)
     model_set = page.model_set
     decision = Decision(id="d_" + uuid.uuid4().hex, slots=slots,
                         model_version=model_set.version if model_set is not None else None,

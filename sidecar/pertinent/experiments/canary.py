@@ -15,6 +15,7 @@ from .report import Tally, tally
 from .stats import points, uplift
 
 STATE_KIND, HISTORY_KIND = "canary", "canary_history"
+MIN_DECISIONS = 50  # decisions before error and latency figures mean anything
 
 
 @dataclass
@@ -52,15 +53,31 @@ def evaluate_canary(store, models_dir: Path, config, now: datetime | None = None
     if health["load_errors"]:
         return CanaryDecision("rollback", version, f"canary {version} could not be loaded: "
                               f"{health['load_errors'][0]}", figures)
-    if health["calls"] >= 50 and health["error_rate"] > config.canary_max_error_rate:
-        return CanaryDecision("rollback", version, f"canary {version} failed {health['errors']} of "
-                              f"{health['calls']} decisions ({health['error_rate']:.1%})", figures)
-    if health["calls"] >= 50 and health["mean_latency_ms"] > config.canary_max_latency_ms:
-        return CanaryDecision("rollback", version, f"canary {version} took "
-                              f"{health['mean_latency_ms']:.0f} ms per decision on average "
-                              f"(limit {config.canary_max_latency_ms:.0f} ms)", figures)
+    live = health_totals(store, writer.live_version(models_dir), role="live", canary=version)
+    figures["live_health"] = live
+    failing = _failing(version, health, live, config)
+    if failing:
+        return CanaryDecision("rollback", version, failing, figures)
     counts = tally(store.iter_events(since=started, until=now), ("canary", "model"), start=started)
     return _judge(version, counts["canary"]["*"], counts["model"]["*"], config, figures)
+
+
+def _failing(version: str, canary: dict, live: dict, config) -> str | None:
+    """Why the canary's error or latency figures are worse than allowed, or None.
+
+    Errors: more than canary_max_error_rate above the live set's rate over the same period. Latency:
+    above canary_max_latency_ms, or twice the live set's mean and at least 10 ms slower.
+    """
+    if canary["calls"] < MIN_DECISIONS:
+        return None
+    if canary["error_rate"] > live["error_rate"] + config.canary_max_error_rate:
+        return (f"canary {version} failed {canary['errors']} of {canary['calls']} decisions "
+                f"({canary['error_rate']:.1%}; live set {live['error_rate']:.1%})")
+    slow, base = canary["mean_latency_ms"], live["mean_latency_ms"]
+    if slow > config.canary_max_latency_ms or (live["calls"] >= MIN_DECISIONS and slow > 2 * base + 10):
+        return (f"canary {version} took {slow:.0f} ms per decision on average (live set {base:.0f} ms, "
+                f"limit {config.canary_max_latency_ms:.0f} ms)")
+    return None
 
 
 def _judge(version: str, canary: Tally, live: Tally, config, figures: dict) -> CanaryDecision:

@@ -76,6 +76,8 @@ class ExperimentServing:
         config = runtime.config
         self.book = ExperimentBook(runtime.store, cache_seconds=min(5.0, config.reload_interval or 5.0))
         self.health = CanaryHealth(runtime.store)
+        # The live set's figures while a canary runs: the canary is judged against them, same period.
+        self.live_health = CanaryHealth(runtime.store, role="live")
         self.canary = CanaryModels(config.models_dir, config.reload_interval,
                                    on_failure=self.health.report_load_failure)
         self.canary_share = config.canary_share
@@ -131,9 +133,19 @@ def canary_model_set(runtime):
         return None
 
 
-def record_canary(runtime, version: str, latency_ms: float, failed: bool) -> None:
-    """Count one canary decision for the worker's error/latency check."""
-    serving(runtime).health.record(version, latency_ms, failed)
+def record_decision(runtime, arm: str, model_set, latency_ms: float, failed: bool) -> None:
+    """Count a decision's time and failure for the canary check: canary decisions, and live ones while a
+    canary runs (nothing is counted, and nothing written, when there is no canary)."""
+    if model_set is None or arm not in ("canary", "model"):
+        return
+    try:
+        found = serving(runtime)
+        if arm == "canary":
+            found.health.record(model_set.version, latency_ms, failed)
+        elif (canary := found.canary.version()) is not None:
+            found.live_health.record(model_set.version, latency_ms, failed, canary=canary)
+    except Exception:  # noqa: BLE001 - bookkeeping must never fail a decision
+        log.exception("canary health not recorded")
 
 
 def cache_material(request, runtime) -> str:
