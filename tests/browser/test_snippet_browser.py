@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import pytest
 
@@ -32,7 +33,23 @@ def catalog(sidecar, site):
     js_url = "javascript:window.__pwned='js-url'"
     sidecar.put_content("evil3", title="A javascript link", url=js_url, type="post")
     sidecar.put_content("good1", title="A good post", url=f"{site.origin}/post/good1", type="post")
+    _wait_until_live(sidecar)
     return sidecar
+
+
+def _wait_until_live(sidecar, timeout: float = 15.0) -> None:
+    """Until the sidecar's catalog snapshot (refreshed in the background) serves the rule and the posts."""
+    deadline = time.monotonic() + timeout
+    body = {"context": {"utm": {"source": "news"}}, "slots": [
+        {"name": "hero", "kind": "banner", "candidates": ["12", "13"]},
+        {"name": "more", "kind": "recommendations", "count": 3}]}
+    while time.monotonic() < deadline:
+        body["visitor_id"] = uuid.uuid4().hex  # a fresh visitor: no cached answer
+        slots = sidecar.call("POST", "/v1/decide", json=body).json()["slots"]
+        if slots["hero"]["content_ids"] == ["13"] and len(slots["more"]["content_ids"]) == 3:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the sidecar's catalog never went live: {slots}")
 
 
 # Tests that expect a swap give the sidecar a generous budget: the machine is shared and loaded, and
@@ -234,3 +251,22 @@ def test_without_consent_nothing_is_stored_until_the_visitor_agrees(page, catalo
     assert visitor_id
     events = _wait_for_events(catalog, visitor_id, lambda ev: len(ev) >= 1)
     assert [(e["type"], e["content_id"]) for e in events] == [("view", "3")]
+
+
+def test_single_page_navigation_is_a_new_view_with_its_own_decision(page, catalog, site):
+    page.goto(site.page("spa", _endpoint(catalog), site_key=catalog.public_key, timeout=PATIENT))
+    page.wait_for_function("window.__decisions.length === 1", timeout=10_000)
+    assert page.locator("#more li a").count() == 2
+    visitor_id = page.evaluate("localStorage.getItem('pertinent_vid')")
+    page.click("#go")
+    page.wait_for_function("window.__decisions.length === 2", timeout=10_000)
+    assert page.locator("#next li a").count() == 2, "the new view's slot was decided too"
+    first, second = page.evaluate("window.__decisions.map(d => d.decision_id)")
+    assert first != second
+    # Leaving the first view sent its dwell and the second view's page view is queued; flush it.
+    page.evaluate("pertinent('flush')")
+    events = _wait_for_events(catalog, visitor_id, lambda ev: sum(e["type"] == "view" for e in ev) >= 2)
+    assert any(e["type"] == "dwell" and e["value"] > 0 for e in events), "the first view's dwell time"
+    views = [e for e in events if e["type"] == "view"]
+    assert len({e["session_id"] for e in views}) == 1, "one tab, one session"
+    assert all(e["url_path"].endswith("/spa.html") for e in views)

@@ -6,7 +6,7 @@ const VISITOR = 'pertinent_vid';
 
 export function trackingDisabled(cfg, win, store) {
   const n = win.navigator;
-  if (cfg.respectDnt && (n.doNotTrack == '1' || win.doNotTrack == '1' || n.globalPrivacyControl)) return true;
+  if (cfg.respectDnt && (n.doNotTrack == '1' || n.globalPrivacyControl)) return true;
   const c = store.get(CONSENT);
   // An explicit refusal always wins; otherwise consent matters only where the site requires it.
   return c === '0' || (cfg.consentRequired && c !== '1');

@@ -18,11 +18,7 @@ export function device(win) {
 // What the page knows about this view; the sidecar keeps the referrer's host and the url's path only.
 export function pageContext(cfg, win, consent) {
   const utm = {};
-  const q = new URLSearchParams(win.location.search);
-  for (const k of 'source medium campaign term content'.split(' ')) {
-    const v = q.get('utm_' + k);
-    if (v) utm[k] = v;
-  }
+  for (const [k, v] of new URLSearchParams(win.location.search)) if (k.startsWith('utm_')) utm[k.slice(4)] = v;
   return {
     url: win.location.href,
     content_id: cfg.contentId,

@@ -24,9 +24,8 @@ export function boot(win) {
   };
   const store = makeStorage(win);
   const seen = new WeakSet();
-  // What each decided slot shows, keyed by element (clicks) and by slot name (conversions).
-  const decided = new Map();
-  const byName = {};
+  // What each decided slot shows, by slot name (clicks and conversions join their decision through it).
+  const decided = {};
   let last = {};
   // Ids for requests and events; null while tracking is disabled (no consent, Do-Not-Track, GPC).
   const ids = () => {
@@ -43,13 +42,8 @@ export function boot(win) {
     if (!els.length || !cfg.endpoint) return;
     els.forEach((el) => seen.add(el));
     const reveal = hide(els.filter((el) => el.hasAttribute('data-pertinent-antiflicker')), cfg, win);
-    const who = ids() || {};
-    const body = {
-      visitor_id: who.visitor_id,
-      session_id: who.session_id,
-      context: pageContext(cfg, win, !!who.visitor_id),
-      slots: els.map(slotRequest),
-    };
+    const who = ids();
+    const body = Object.assign({ context: pageContext(cfg, win, !!who), slots: els.map(slotRequest) }, who);
     requestDecision(cfg, win, body)
       .then((res) => {
         last = res;
@@ -59,8 +53,7 @@ export function boot(win) {
           if (!r) continue;
           const shown = renderSlot(el, r, cfg, doc, win.location) || [];
           const st = { slot, decision_id: res.decision_id, arm: res.arm, content_id: shown[0] };
-          decided.set(el, st);
-          byName[slot] = st;
+          decided[slot] = st;
           // One impression per item shown, or one without an item when the default stayed (control).
           watchImpression(win, el, safe(() => (shown.length ? shown : [st.content_id]).forEach(
             (id) => queue.push(Object.assign({ type: 'impression' }, st, { content_id: id })))));
@@ -74,9 +67,8 @@ export function boot(win) {
   const commands = {
     track: (type, props) => queue.push(Object.assign({ type }, props)),
     convert: (props = {}) => queue.push(Object.assign(
-      { type: 'conversion' }, byName[props.slot] || { decision_id: last.decision_id, arm: last.arm }, props)),
+      { type: 'conversion' }, decided[props.slot] || { decision_id: last.decision_id, arm: last.arm }, props)),
     consent: (granted) => setConsent(granted, store),
-    personalize,
     flush: () => queue.send(),
   };
   const api = function (cmd, ...args) {
@@ -89,7 +81,8 @@ export function boot(win) {
 
   doc.addEventListener('click', safe((e) => {
     const t = e.target;
-    const st = decided.get(t.closest('[data-pertinent-slot]'));
+    const el = t.closest('[data-pertinent-slot]');
+    const st = el && decided[el.dataset.pertinentSlot];
     const item = st && t.closest('[data-pertinent-content-id]');
     if (st) queue.push(Object.assign({ type: 'click' }, st, item && { content_id: item.getAttribute('data-pertinent-content-id') }));
   }), true);
@@ -112,11 +105,15 @@ export function boot(win) {
     since = Date.now();
     // The first page's content id does not describe the next one; the url path still does.
     cfg.contentId = undefined;
-    // Routers push the new url before they render: decide for the new slots once they are in the DOM.
-    win.setTimeout(start, 0);
+    start();
   }));
-  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', start);
-  else start();
+  const begin = safe(() => {
+    start();
+    // Slots rendered later (routers render after pushState, client-side widgets) get their own decision.
+    new win.MutationObserver(safe(personalize)).observe(doc.body, { childList: true, subtree: true });
+  });
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', begin);
+  else begin();
   return api;
 }
 

@@ -66,7 +66,7 @@ export function hide(els, cfg, win) {
   const reveal = () => els.forEach((el) => (el.style.visibility = ''));
   for (const el of els) {
     el.style.visibility = 'hidden';
-    win.setTimeout(() => (el.style.visibility = ''), +el.dataset.pertinentAntiflicker || cfg.budget);
+    win.setTimeout(() => (el.style.visibility = ''), cfg.budget);
   }
   return reveal;
 }

@@ -159,3 +159,19 @@ test('no null values are sent: absent fields are left out (strict proxies valida
   assert.equal(hasNull(p.requests[0][1]), false, JSON.stringify(p.requests[0][1]));
   assert.equal(hasNull(p.beacons[0][1]), false, JSON.stringify(p.beacons[0][1]));
 });
+
+test('slots rendered after load (client-side widgets, routers) get their own decision', async () => {
+  const p = page({ answer: ANSWER });
+  boot(p.win);
+  await tick();
+  const mo = p.win.observers[0];
+  assert.equal(mo.target, p.doc.body);
+  assert.deepEqual(mo.opts, { childList: true, subtree: true });
+  mo.cb([]);
+  assert.equal(p.requests.length, 1, 'a DOM change without new slots asks nothing');
+  p.doc.body.appendChild(el(p.doc, 'div', { 'data-pertinent-slot': 'more' }, ['late default']));
+  mo.cb([]);
+  await tick();
+  assert.equal(p.requests.length, 2);
+  assert.deepEqual(p.requests[1][1].slots.map((s) => s.name), ['more']);
+});
