@@ -184,7 +184,9 @@ def test_a_silent_sidecar_times_out_and_decide_is_not_retried():
         assert server.accepted == 1, "a decide is never retried"
         with pytest.raises(PertinentUnavailable):
             c.get_content("p1")
-        time.sleep(0.2)
+        deadline = time.monotonic() + 3
+        while server.accepted < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the accepting thread may lag behind the kernel on a loaded machine
         assert server.accepted == 4, "a GET is retried (1 try + 2 retries)"
     finally:
         server.close()
