@@ -4,6 +4,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 
 import pytest
 from pertinent_client import (
@@ -33,6 +34,16 @@ def client(sidecar):
         yield c
 
 
+def _eventually(attempt, ok, timeout: float = 15.0):
+    """attempt() until ok(result): the sidecar refreshes its catalog snapshot in the background."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = attempt()
+        if ok(result) or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
 def _post(n: int) -> dict:
     return {"title": f"Post {n}", "url": f"https://site.example/post/{n}", "type": "post",
             "tags": ["garden"], "status": "publish"}
@@ -52,8 +63,10 @@ def test_decide_returns_typed_slots_and_a_decision_id(client):
     pin = {"action": "pin", "when": {"utm_source": "mail"}, "slots": ["hero"]}
     client.upsert_content("b2", {"title": "Newsletter", "url": "/news", "type": "variant",
                                  "targeting": [pin]})
-    decision = client.decide([Slot("hero", kind="banner", candidates=("b1", "b2"))], visitor_id="visitor-a",
-                             context={"utm": {"source": "mail"}, "url": "https://site.example/"})
+    hero_slot = Slot("hero", kind="banner", candidates=("b1", "b2"))
+    context = {"utm": {"source": "mail"}, "url": "https://site.example/"}
+    decision = _eventually(lambda: client.decide([hero_slot], visitor_id=uuid.uuid4().hex, context=context),
+                           lambda d: d.slot("hero").source == "rules")
     assert isinstance(decision, Decision)
     assert decision.decision_id
     hero = decision.slot("hero")
@@ -71,7 +84,7 @@ def test_a_slot_with_nothing_live_keeps_the_default(client):
 def test_recommend_returns_items_for_a_visitor(client):
     for n in range(4, 8):
         client.upsert_content(f"p{n}", _post(n))
-    result = client.recommend(visitor_id="visitor-r", k=3)
+    result = _eventually(lambda: client.recommend(visitor_id=uuid.uuid4().hex, k=3), lambda r: r.items)
     assert 1 <= len(result.items) <= 3
     assert all(item.title and item.url for item in result.items), "items carry what a page links with"
     assert result.source in ("model", "popular", "rules")
