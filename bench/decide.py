@@ -15,6 +15,7 @@ from bench._sidecar import API_KEY, BenchSidecar
 SIZES = (1_000, 10_000)
 VISITORS = 2_000
 EVENTS_PER_VISITOR = 15
+THREADS = 4  # pertinent serve's default
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 SLOTS = [{"name": "hero", "kind": "banner", "candidates": [f"b{i}" for i in range(_catalog.N_VARIANTS)]},
          {"name": "related", "kind": "recommendations", "count": 3},
@@ -67,8 +68,8 @@ def measure(sidecar: BenchSidecar, n_items: int, connections: int) -> list[tuple
 
 
 def print_table(rows: list[tuple], rss: dict, workers: int, connections: int) -> None:
-    print(f"\nPOST /v1/decide, 3 slots (banner, recommendations x3, read_next); gunicorn {workers} sync "
-          f"workers, wrk {connections} connections, {SECONDS:g}s per run, loopback")
+    print(f"\nPOST /v1/decide, 3 slots (banner, recommendations x3, read_next); gunicorn {workers} workers "
+          f"x {THREADS} threads (keep-alive), wrk {connections} connections, {SECONDS:g}s per run, loopback")
     head = f"{'catalog':>8} {'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>8} " \
            f"{'cached':>7} {'errors':>6} {'p50/floor':>9} {'p99/floor':>9} {'req/s / floor':>13}"
     print(head)

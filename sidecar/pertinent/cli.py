@@ -25,6 +25,8 @@ def cmd_serve(args) -> int:
         return 2
     if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers {args.workers}: expected at least 1")
+    if args.threads < 1:
+        raise ConfigError(f"--threads {args.threads}: expected at least 1")
     run(config, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
@@ -46,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     serve.add_argument("--workers", type=int, default=None, help="worker processes (default: the core count)")
-    serve.add_argument("--threads", type=int, default=1, help="threads per worker (default 1: sync workers)")
+    serve.add_argument("--threads", type=int, default=4,
+                       help="threads per worker (default 4; 1 gives sync workers without keep-alive)")
     serve.add_argument("--insecure-dev-key", action="store_true",
                        help="generate and print a throwaway API key when PERTINENT_API_KEY is not set")
     serve.set_defaults(func=cmd_serve)

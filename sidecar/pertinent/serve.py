@@ -17,6 +17,7 @@ from gunicorn.app.base import BaseApplication
 from .config import Config
 
 log = logging.getLogger("pertinent.serve")
+DEFAULT_THREADS = 4
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -43,7 +44,9 @@ def gunicorn_options(config: Config, host: str, port: int, workers: int, threads
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
-        # Sync workers unless threads are asked for: store connections are per process and thread.
+        # Threaded workers keep connections alive (the snippet and the plugin reuse them) and a slow
+        # client holds one thread, not a whole worker; stores and caches connect per process and thread.
+        # --threads 1 gives classic sync workers.
         "worker_class": "gthread" if threads > 1 else "sync",
         "threads": threads,
         "preload_app": True,  # load models once in the master; workers share those pages after fork
@@ -91,7 +94,7 @@ def warm_up(runtime) -> None:
 
 
 def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
-        threads: int = 1) -> None:
+        threads: int = DEFAULT_THREADS) -> None:
     """Build the Runtime (models loaded) and the app before forking, then serve until SIGTERM/SIGINT."""
     from .runtime import Runtime
 

@@ -52,6 +52,30 @@ def healthz_count(sidecar) -> float:
     return float(lines[0].rsplit(" ", 1)[1]) if lines else 0.0
 
 
+def test_concurrent_decides_events_and_catalog_writes_all_succeed(sidecar):
+    """Threaded workers: the same process serves requests in parallel threads without errors."""
+    for i in range(20):
+        sidecar.put(f"/v1/content/{i}", {"title": f"Post {i}", "tags": [f"t{i % 3}"]})
+
+    def one(n):
+        kind = n % 3
+        if kind == 0:
+            answer = sidecar.post("/v1/decide", {"visitor_id": f"v{n % 7}",
+                                                 "context": {"content_id": str(n % 20)},
+                                                 "slots": [{"name": "a", "count": 2}, {"name": "b"}]})
+        elif kind == 1:
+            answer = sidecar.post("/v1/events", {"events": [{"type": "click", "visitor_id": f"v{n % 7}",
+                                                             "content_id": str(n % 20)}]})
+        else:
+            answer = sidecar.put(f"/v1/content/{20 + n}", {"title": f"New {n}"})
+        return answer.status_code
+    with ThreadPoolExecutor(12) as pool:
+        statuses = list(pool.map(one, range(240)))
+    assert set(statuses) <= {200, 202}, sorted(set(statuses))
+    assert len(sidecar.get("/v1/visitors/v1").json()["events"]) == sum(1 for n in range(240) if n % 3 == 1
+                                                                       and n % 7 == 1)
+
+
 def test_metrics_sum_every_worker(sidecar):
     before = healthz_count(sidecar)
 
