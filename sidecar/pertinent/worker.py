@@ -27,6 +27,7 @@ from .monitoring.drift import check_drift, save_drift
 log = logging.getLogger("pertinent.worker")
 LOCK_NAME = "worker"
 STATE_KIND, STATE_ID = "worker", "state"
+MIN_TRIGGER_GAP_HOURS = 6.0  # at most one drift- or metric-triggered retraining per this many hours
 
 # train(runtime, reason) -> path of the new model set folder, or None when training produced nothing.
 TrainFn = Callable[[object, str], "Path | None"]
@@ -105,15 +106,19 @@ class Worker:
         """Why to retrain now, or None: a canary under way always waits for its verdict first."""
         if canary.canary_version(self.config.models_dir):
             return None
+        if now >= self._next_training(state, now):
+            return "schedule"
+        # Drift or a metric drop retrain early, but not again within the gap: a set that keeps failing
+        # its gate on drifted data would otherwise be retrained at every check.
+        last = state.get("last_training_at")
+        gap = timedelta(hours=min(MIN_TRIGGER_GAP_HOURS, self.config.train_interval_hours))
+        if last and now - _time(last) < gap:
+            return None
         if drift and drift.get("drifted"):
             return "drift: " + ", ".join(drift["drifted_features"])
         # The metric-drop check reads two windows of events: only as often as the drift check.
         drop = self._metric_drop(now) if drift is not None else None
-        if drop:
-            return drop
-        if now >= self._next_training(state, now):
-            return "schedule"
-        return None
+        return drop
 
     def _metric_drop(self, now: datetime) -> str | None:
         """The model arm's CTR in the last window against the window before: surely lower, and by enough."""

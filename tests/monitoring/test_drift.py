@@ -63,23 +63,26 @@ def test_shifted_population_is_flagged_and_the_worker_retrains_because_of_it(run
 
     trained = []
     worker = Worker(runtime, train=lambda rt, reason: trained.append(reason), owner="test-worker")
-    # The schedule is not due (trained recently), so only drift can be the reason.
-    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=1)).isoformat()})
+    # The schedule is not due (trained 7 hours ago), so only drift can be the reason.
+    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=7)).isoformat()})
     actions = worker.run_once(now=NOW)
     assert "drift:drift" in actions and "train:none" in actions
     assert trained and trained[0].startswith("drift: ")
     assert latest_drift(runtime.store)["drifted"] is True
     state = runtime.store.get_record("worker", "state")
     assert state["last_training_reason"].startswith("drift")
+    # Still drifted an hour later, but a drift-triggered retrain does not repeat within the gap.
+    later = worker.run_once(now=NOW + timedelta(hours=2))
+    assert "drift:drift" in later and not any(x.startswith("train") for x in later)
 
 
 def test_worker_without_drift_waits_for_the_schedule(runtime):
     _add_live_traffic(runtime, shifted=False)
     trained = []
     worker = Worker(runtime, train=lambda rt, reason: trained.append(reason), owner="test-worker")
-    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=1)).isoformat()})
+    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=7)).isoformat()})
     assert not any(a.startswith("train") for a in worker.run_once(now=NOW))
-    assert worker.run_once(now=NOW + timedelta(hours=24)) and trained == ["schedule"]
+    assert worker.run_once(now=NOW + timedelta(hours=17)) and trained == ["schedule"]
 
 
 def test_a_second_worker_waits_for_the_lock(runtime):
@@ -105,6 +108,6 @@ def test_a_drop_in_the_model_arms_click_through_triggers_a_retrain(runtime):
     runtime.config = replace(runtime.config, drift_threshold=100.0)
     trained = []
     worker = Worker(runtime, train=lambda rt, reason: trained.append(reason), owner="test-worker")
-    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=1)).isoformat()})
+    runtime.store.put_record("worker", "state", {"last_training_at": (NOW - timedelta(hours=7)).isoformat()})
     worker.run_once(now=NOW)
     assert trained and trained[0].startswith("metric drop: model CTR 5.0% vs 20.0%")
