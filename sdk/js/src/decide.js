@@ -4,7 +4,11 @@ import { apiUrl } from './config.js';
 // What a slot element asks for, read from its data- attributes.
 export function slotRequest(el) {
   const d = el.dataset;
-  const s = { name: d.pertinentSlot, kind: d.pertinentKind || 'recommendations', count: +d.pertinentCount || 1 };
+  const s = {
+    name: d.pertinentSlot,
+    kind: d.pertinentKind || 'recommendations',
+    count: +d.pertinentCount || 1,
+  };
   const c = (d.pertinentCandidates || '').match(/[^\s,]+/g);
   if (c) s.candidates = c;
   return s;
@@ -18,7 +22,9 @@ export function device(win) {
 // What the page knows about this view; the sidecar keeps the referrer's host and the url's path only.
 export function pageContext(cfg, win, consent) {
   const utm = {};
-  for (const [k, v] of new URLSearchParams(win.location.search)) if (k.startsWith('utm_')) utm[k.slice(4)] = v;
+  for (const [k, v] of new URLSearchParams(win.location.search)) {
+    if (k.startsWith('utm_')) utm[k.slice(4)] = v;
+  }
   return {
     url: win.location.href,
     content_id: cfg.contentId,

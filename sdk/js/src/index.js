@@ -34,7 +34,8 @@ export function boot(win) {
   };
   const queue = makeQueue(cfg, win, () => {
     const b = ids();
-    return b && Object.assign(b, { context: { device: device(win), url: win.location.href, referrer: doc.referrer } });
+    const context = { device: device(win), url: win.location.href, referrer: doc.referrer };
+    return b && Object.assign(b, { context });
   });
 
   const personalize = () => {
@@ -66,8 +67,10 @@ export function boot(win) {
 
   const commands = {
     track: (type, props) => queue.push(Object.assign({ type }, props)),
-    convert: (props = {}) => queue.push(Object.assign(
-      { type: 'conversion' }, decided[props.slot] || { decision_id: last.decision_id, arm: last.arm }, props)),
+    convert: (props = {}) => {
+      const joined = decided[props.slot] || { decision_id: last.decision_id, arm: last.arm };
+      queue.push(Object.assign({ type: 'conversion' }, joined, props));
+    },
     consent: (granted) => setConsent(granted, store),
     flush: () => queue.send(),
   };
@@ -84,17 +87,22 @@ export function boot(win) {
     const el = t.closest('[data-pertinent-slot]');
     const st = el && decided[el.dataset.pertinentSlot];
     const item = st && t.closest('[data-pertinent-content-id]');
-    if (st) queue.push(Object.assign({ type: 'click' }, st, item && { content_id: item.getAttribute('data-pertinent-content-id') }));
+    const id = item && { content_id: item.getAttribute('data-pertinent-content-id') };
+    if (st) queue.push(Object.assign({ type: 'click' }, st, id));
   }), true);
 
   // Dwell: time visible since the page (or the single-page view) started or came back into view.
   let since = Date.now();
   const leave = safe(() => {
-    if (since) queue.push({ type: 'dwell', value: (Date.now() - since) / 1000, content_id: cfg.contentId });
+    const seconds = (Date.now() - since) / 1000;
+    if (since) queue.push({ type: 'dwell', value: seconds, content_id: cfg.contentId });
     since = 0;
     queue.send();
   });
-  doc.addEventListener('visibilitychange', safe(() => (doc.visibilityState === 'hidden' ? leave() : (since = Date.now()))));
+  doc.addEventListener('visibilitychange', safe(() => {
+    if (doc.visibilityState === 'hidden') leave();
+    else since = Date.now();
+  }));
 
   const start = safe(() => {
     queue.push({ type: 'view', content_id: cfg.contentId });

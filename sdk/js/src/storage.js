@@ -21,7 +21,8 @@ export function makeStorage(win) {
         return v == null ? win.localStorage.removeItem(k) : win.localStorage.setItem(k, v);
       } catch (e) { /* fall back to a cookie */ }
       try {
-        win.document.cookie = k + '=' + (v ?? '') + ';max-age=' + (v == null ? 0 : 31536000) + ';path=/;SameSite=Lax';
+        const age = v == null ? 0 : 31536000;
+        win.document.cookie = k + '=' + (v ?? '') + ';max-age=' + age + ';path=/;SameSite=Lax';
       } catch (e) { /* memory only */ }
     },
   };
@@ -41,5 +42,6 @@ export function sessionId(win) {
 
 // 128 random bits as hex; getRandomValues works on plain http too (randomUUID does not).
 export function randomId(win) {
-  return Array.from(win.crypto.getRandomValues(new Uint8Array(16)), (x) => (x + 256).toString(16).slice(1)).join('');
+  const bytes = win.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (x) => (x + 256).toString(16).slice(1)).join('');
 }
