@@ -29,6 +29,10 @@ REQUEST_SECONDS = Histogram("pertinent_request_duration_seconds",
                             buckets=LATENCY_BUCKETS)
 REQUESTS = Counter("pertinent_requests", "Requests answered, per route template and status",
                    ["route", "method", "status"])
+# The decision itself (cache and decision core, no HTTP parsing), by where the answer came from.
+DECIDE_SECONDS = Histogram("pertinent_decide_duration_seconds",
+                           "Time to decide a page, by source: cache, or the best source among its slots",
+                           ["source"], buckets=LATENCY_BUCKETS)
 DECISIONS = Counter("pertinent_slot_decisions", "Slot decisions by source (rules, model, popular, default)",
                     ["source", "kind"])
 DECISION_CACHE = Counter("pertinent_decision_cache", "Decide calls answered from the cache or computed",
@@ -55,8 +59,18 @@ KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "P
 _shown_version: list[str | None] = [None]
 
 
-def observe_decision(decision, *, internal_error: bool = False) -> None:
+def decide_source(decision) -> str:
+    """One label per decide: "cache" for a cache hit, else the best source any of its slots used."""
+    if decision.cached:
+        return "cache"
+    sources = {slot.source for slot in decision.slots}
+    return next((s for s in ("model", "rules", "popular") if s in sources), "default")
+
+
+def observe_decision(decision, *, internal_error: bool = False, seconds: float | None = None) -> None:
     """Count one decision: cache hit or miss, each slot's source, and fallbacks with their reason."""
+    if seconds is not None:
+        DECIDE_SECONDS.labels("error" if internal_error else decide_source(decision)).observe(seconds)
     DECISION_CACHE.labels("hit" if decision.cached else "miss").inc()
     for slot in decision.slots:
         DECISIONS.labels(slot.source, slot.kind).inc()

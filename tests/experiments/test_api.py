@@ -100,3 +100,11 @@ def test_metrics_show_arm_ctr_model_age_and_drift(client, app):
     assert 'pertinent_experiment_arm_ctr{arm="model"} 1.0' in text
     assert 'pertinent_experiment_arm_ctr{arm="control"} 0.0' in text
     assert "pertinent_model_age_seconds" in text
+
+
+def test_decide_latency_is_observed_by_source(client):
+    answer = client.post("/v1/decide", headers=SERVER, json={"visitor_id": "v1", "slots": [{"name": "s"}]})
+    assert answer.status_code == 200
+    text = client.get("/metrics").get_data(as_text=True)
+    source = answer.get_json()["slots"]["s"]["source"]
+    assert f'pertinent_decide_duration_seconds_count{{source="{source}"}}' in text

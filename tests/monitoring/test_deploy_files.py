@@ -49,7 +49,8 @@ def test_grafana_dashboard_panels_query_exported_metrics(repo_root):
             used |= set(METRIC.findall(target["expr"]))
     assert not used - known, f"unknown metrics: {used - known}"
     # Everything the issue asks an operator to watch has a panel.
-    for name in ("pertinent_request_duration_seconds_bucket", "pertinent_fallbacks_total",
+    for name in ("pertinent_request_duration_seconds_bucket", "pertinent_decide_duration_seconds_bucket",
+                 "pertinent_fallbacks_total",
                  "pertinent_decision_cache_total", "pertinent_events_total", "pertinent_model_age_seconds",
                  "pertinent_experiment_arm_ctr", "pertinent_drift_psi"):
         assert name in used

@@ -6,6 +6,7 @@ answers source "default" with reason "internal error" (counted in metrics), neve
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from flask import Blueprint, request
@@ -43,14 +44,15 @@ def decide():
     """One call per page: a slot decision for every requested slot."""
     decide_request = parse_decide(read_json(allow_text_plain=True))
     rt = runtime()
+    started = time.perf_counter()
     try:
         from ..decision.cached import decide_cached
         decision = decide_cached(decide_request, rt)
-        metrics.observe_decision(decision)
+        metrics.observe_decision(decision, seconds=time.perf_counter() - started)
     except Exception:
         log.exception("decide failed; answering with the default content")
         decision = default_decision(decide_request, _live_version(rt))
-        metrics.observe_decision(decision, internal_error=True)
+        metrics.observe_decision(decision, internal_error=True, seconds=time.perf_counter() - started)
     return decision.to_dict()
 
 
