@@ -43,8 +43,7 @@ def render_html(summary: dict) -> str:
              "<tr><th>role</th><th>version</th><th>age (h)</th><th>metrics</th></tr>"]
     for role in ("live", "canary"):
         m = models.get(role) or {}
-        metrics = ", ".join(f"{k} {v:.3f}" if isinstance(v, (int, float)) else f"{k} {v}"
-                            for k, v in list((m.get("metrics") or {}).items())[:6])
+        metrics = ", ".join(f"{k} {v:.3f}" for k, v in flat_metrics(m.get("metrics"), 8).items())
         parts.append(f"<tr><td>{role}</td><td>{escape(str(m.get('version', '-')))}</td>"
                      f"<td>{m.get('age_hours', '-')}</td><td>{escape(metrics)}</td></tr>")
     parts.append("</table><h3>Promotions and rollbacks</h3><ul>")
@@ -69,11 +68,22 @@ def render_html(summary: dict) -> str:
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
 
 
+def flat_metrics(metrics: dict | None, limit: int) -> dict[str, float]:
+    """Numeric offline metrics one level deep ("ranking ndcg@10"), at most `limit`, in manifest order."""
+    flat: dict[str, float] = {}
+    for name, value in (metrics or {}).items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[name] = float(value)
+        elif isinstance(value, dict):
+            flat.update((f"{name} {sub}", float(v)) for sub, v in value.items()
+                        if isinstance(v, (int, float)) and not isinstance(v, bool) and sub != "cases")
+    return dict(list(flat.items())[:limit])
+
+
 def _model_line(model: dict | None) -> str:
     if not model:
         return "none"
-    metrics = ", ".join(f"{k} {v:.3f}" for k, v in list((model.get("metrics") or {}).items())[:4]
-                        if isinstance(v, (int, float)))
+    metrics = ", ".join(f"{k} {v:.3f}" for k, v in flat_metrics(model.get("metrics"), 4).items())
     return f"{model['version']} (age {model.get('age_hours')} h{'; ' + metrics if metrics else ''})"
 
 
