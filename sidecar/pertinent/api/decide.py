@@ -35,7 +35,7 @@ def default_decision(decide_request, version: str | None) -> Decision:
     """Every slot keeps the page's default content."""
     slots = [SlotDecision(name=s.name, kind=s.kind, items=[], source="default", reason="internal error")
              for s in decide_request.slots]
-    return Decision(id=uuid.uuid4().hex, slots=slots, model_version=version, arm="default", ttl=0)
+    return Decision(id="d_" + uuid.uuid4().hex, slots=slots, model_version=version, arm="default", ttl=0)
 
 
 @bp.post("/v1/decide")
