@@ -44,3 +44,21 @@ def test_experiment_book_keeps_one_running_experiment_in_the_store(store):
     assert stopped.status == "stopped" and book.running() is None
     # Another replica (another book on the same store) sees the same experiments.
     assert [e.id for e in ExperimentBook(store).list()] == [first.id]
+
+
+def test_running_experiment_survives_a_store_outage_without_asking_on_every_decision(store):
+    book = ExperimentBook(store, cache_seconds=0)
+    exp = book.create({"name": "hero"})
+    assert book.running().id == exp.id
+    calls = []
+
+    def down(kind):
+        calls.append(kind)
+        raise ConnectionError("store down")
+
+    store.list_records = down
+    book.cache_seconds = 60
+    book._running = (-1e9, book._running[1])  # expired: the next read goes to the (down) store
+    assert book.running().id == exp.id
+    assert book.running().id == exp.id
+    assert len(calls) == 1

@@ -1,12 +1,15 @@
 """Experiments kept in the store (so every sidecar replica and the worker see the same ones)."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import datetime, timezone
 
 from ..errors import NotFound, ValidationError
 from .definition import RECORD_KIND, Experiment, new_experiment
+
+log = logging.getLogger(__name__)
 
 
 class ExperimentBook:
@@ -59,7 +62,16 @@ class ExperimentBook:
             cached = self._running
             if not fresh and cached is not None and time.monotonic() - cached[0] < self.cache_seconds:
                 return cached[1]
-        current = next((e for e in self.list() if e.running), None)
+        try:
+            current = next((e for e in self.list() if e.running), None)
+        except Exception:
+            if fresh:
+                raise
+            # Store unreachable: keep serving the last known experiment, and do not ask again on every
+            # decision (a PostgreSQL connect timeout per page would cost every visitor seconds).
+            log.warning("experiments unavailable from the store; keeping the last known for %.0fs",
+                        self.cache_seconds)
+            current = cached[1] if cached is not None else None
         with self._lock:
             self._running = (time.monotonic(), current)
         return current

@@ -82,7 +82,7 @@ class ExperimentServing:
                                    on_failure=self.health.report_load_failure)
         self.canary_share = config.canary_share
 
-    def arm(self, visitor_id: str | None, slot_names: list[str] | None = None) -> str:
+    def arm(self, visitor_id: str | None) -> str:
         """The arm for this visitor; the live model when anything needed for the choice is unavailable."""
         try:
             experiment = self.book.running()
@@ -94,7 +94,10 @@ class ExperimentServing:
 
     def covers(self, slot_name: str) -> bool:
         """Whether the running experiment includes this slot (an empty slot list means every slot)."""
-        experiment = self.book.running()
+        try:
+            experiment = self.book.running()
+        except Exception:  # noqa: BLE001 - unknown: let the model serve the slot
+            return False
         return experiment is None or not experiment.slots or slot_name in experiment.slots
 
     def cache_material(self, visitor_id: str | None) -> str:
