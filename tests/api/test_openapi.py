@@ -46,3 +46,9 @@ def test_every_reference_resolves(client):
     text = str(doc)
     for kind, name in re.findall(r"#/components/(\w+)/(\w+)", text):
         assert name in doc["components"][kind], name
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/openapi.json").json)
