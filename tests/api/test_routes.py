@@ -187,3 +187,8 @@ def test_metrics_labels_cannot_be_grown_by_clients(client, server):
     text = client.get("/metrics").data.decode()
     assert "made-up-id-1" not in text and "BREW" not in text and "/no/such/path" not in text
     assert 'route="unmatched"' in text
+
+
+def test_api_answers_are_never_cached_by_proxies(client, server):
+    answer = client.post("/v1/decide", json={"slots": [{"name": "x"}]}, headers=server)
+    assert answer.headers["Cache-Control"] == "no-store"

@@ -5,7 +5,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 if TYPE_CHECKING:  # the Runtime pulls in every backend; routes only need its attributes
     from ..config import Config
@@ -38,11 +38,19 @@ def refresh_model_set() -> None:
     metrics.show_model_version(model_set.version if model_set is not None else None)
 
 
+def no_store(response):
+    """API answers are per visitor or change at any time: no proxy or browser cache may keep them."""
+    if request.path.startswith("/v1/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
 def register_blueprints(app: Flask) -> None:
     """Every route of the contract; the benchmark's floor route only when PERTINENT_BENCH=1."""
     from . import content, decide, events, experiments, health, models, openapi, visitors
 
     app.before_request(refresh_model_set)
+    app.after_request(no_store)
     for module in (health, openapi, content, events, decide, visitors, models, experiments):
         app.register_blueprint(module.bp)
     if os.environ.get("PERTINENT_BENCH") == "1":
