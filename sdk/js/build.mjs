@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const MODULES = ['config', 'storage', 'consent', 'decide', 'render', 'events', 'spa', 'index'];
+export const MODULES = ['config', 'storage', 'consent', 'decide', 'render', 'events', 'spa', 'index', 'main'];
 export const DIST = join(here, 'dist', 'pertinent.min.js');
 export const PLUGIN_COPY = join(here, '..', '..', 'wp-plugin', 'pertinent', 'assets', 'js', 'pertinent.min.js');
 

@@ -1,6 +1,7 @@
 """The snippet's own unit tests (Node's built-in runner), its build freshness and its size budget."""
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 
@@ -22,3 +23,11 @@ def test_snippet_unit_tests_pass_under_node(repo_root):
     assert tests, "no snippet tests found"
     run = subprocess.run([node, "--test", *tests], cwd=js, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def test_the_shipped_snippet_is_under_3_kb_gzipped(repo_root):
+    """The size budget by the gzip most people measure with (Node's zlib answers a few bytes smaller)."""
+    shipped = (repo_root / "wp-plugin" / "pertinent" / "assets" / "js" / "pertinent.min.js").read_bytes()
+    assert shipped == (repo_root / "sdk" / "js" / "dist" / "pertinent.min.js").read_bytes()
+    size = len(gzip.compress(shipped, compresslevel=9))
+    assert size < 3000, f"{size} bytes gzipped"

@@ -5,7 +5,7 @@ export function readConfig(script, loc) {
   const endpoint = (d.endpoint || '').replace(/\/+$/, '');
   return {
     endpoint,
-    key: d.siteKey || '',
+    key: d.siteKey,
     timeout: num(d.timeout, 300),
     budget: num(d.antiflicker, 300),
     consentRequired: flag(d.requireConsent),

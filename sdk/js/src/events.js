@@ -21,19 +21,19 @@ export function makeQueue(cfg, win, base) {
   const push = (ev) => {
     const b = base();
     if (!b) return;
-    q.push(Object.assign({ timestamp: Date.now() / 1000 }, b, ev));
+    q.push({ timestamp: Date.now() / 1000, ...b, ...ev });
     if (q.length >= 20) send();
   };
   return { push, send };
 }
 
-// An impression is a slot at least half visible for a second, counted once per decision.
+// An impression is a slot at least half visible for a second, counted once per decision. (Every browser
+// that parses this bundle's syntax has IntersectionObserver.)
 export function watchImpression(win, el, fire) {
-  if (!win.IntersectionObserver) return;
   let timer = 0;
   const io = new win.IntersectionObserver(
     (entries) => {
-      if (entries[entries.length - 1].intersectionRatio >= 0.5) {
+      if (entries.pop().intersectionRatio >= 0.5) {
         timer = timer || win.setTimeout(() => { io.disconnect(); fire(); }, 1000);
       } else {
         win.clearTimeout(timer);

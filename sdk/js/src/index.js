@@ -35,7 +35,7 @@ export function boot(win) {
   const queue = makeQueue(cfg, win, () => {
     const b = ids();
     const context = { device: device(win), url: win.location.href, referrer: doc.referrer };
-    return b && Object.assign(b, { context });
+    return b && { ...b, context };
   });
 
   const personalize = () => {
@@ -44,7 +44,7 @@ export function boot(win) {
     els.forEach((el) => seen.add(el));
     const reveal = hide(els.filter((el) => el.hasAttribute('data-pertinent-antiflicker')), cfg, win);
     const who = ids();
-    const body = Object.assign({ context: pageContext(cfg, win, !!who), slots: els.map(slotRequest) }, who);
+    const body = { ...who, context: pageContext(cfg, win, !!who), slots: els.map(slotRequest) };
     requestDecision(cfg, win, body)
       .then((res) => {
         last = res;
@@ -57,7 +57,7 @@ export function boot(win) {
           decided[slot] = st;
           // One impression per item shown, or one without an item when the default stayed (control).
           watchImpression(win, el, safe(() => (shown.length ? shown : [st.content_id]).forEach(
-            (id) => queue.push(Object.assign({ type: 'impression' }, st, { content_id: id })))));
+            (id) => queue.push({ type: 'impression', ...st, content_id: id }))));
         }
         doc.dispatchEvent(new win.CustomEvent('pertinent:decided', { detail: res }));
       })
@@ -66,10 +66,10 @@ export function boot(win) {
   };
 
   const commands = {
-    track: (type, props) => queue.push(Object.assign({ type }, props)),
+    track: (type, props) => queue.push({ type, ...props }),
     convert: (props = {}) => {
       const joined = decided[props.slot] || { decision_id: last.decision_id, arm: last.arm };
-      queue.push(Object.assign({ type: 'conversion' }, joined, props));
+      queue.push({ type: 'conversion', ...joined, ...props });
     },
     consent: (granted) => setConsent(granted, store),
     flush: () => queue.send(),
@@ -88,7 +88,7 @@ export function boot(win) {
     const st = el && decided[el.dataset.pertinentSlot];
     const item = st && t.closest('[data-pertinent-content-id]');
     const id = item && { content_id: item.getAttribute('data-pertinent-content-id') };
-    if (st) queue.push(Object.assign({ type: 'click' }, st, id));
+    if (st) queue.push({ type: 'click', ...st, ...id });
   }), true);
 
   // Dwell: time visible since the page (or the single-page view) started or came back into view.
@@ -123,10 +123,4 @@ export function boot(win) {
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', begin);
   else begin();
   return api;
-}
-
-if (typeof window !== 'undefined') {
-  try {
-    boot(window);
-  } catch (e) { /* leave the page exactly as it was */ }
 }

@@ -33,7 +33,6 @@ export function renderSlot(slot, res, cfg, doc, loc) {
     shown.push(...ids);
   } else {
     const list = one ? box.content : box.content.appendChild(doc.createElement('ul'));
-    list.className = 'pertinent-items';
     for (const id of ids) {
       const t = findTemplate(id, doc);
       const item = (res.items || []).find((i) => i.id == id) || {};
@@ -64,9 +63,7 @@ export function renderSlot(slot, res, cfg, doc, loc) {
 // Anti-flicker: hide (keeping the space) and always reveal within the budget, whatever happens.
 export function hide(els, cfg, win) {
   const reveal = () => els.forEach((el) => (el.style.visibility = ''));
-  for (const el of els) {
-    el.style.visibility = 'hidden';
-    win.setTimeout(() => (el.style.visibility = ''), cfg.budget);
-  }
+  els.forEach((el) => (el.style.visibility = 'hidden'));
+  win.setTimeout(reveal, cfg.budget);
   return reveal;
 }

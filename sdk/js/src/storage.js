@@ -9,8 +9,8 @@ export function makeStorage(win) {
         if (v != null) return v;
       } catch (e) { /* blocked: try the cookie */ }
       try {
-        const m = win.document.cookie.match('(?:^|; )' + k + '=([^;]*)');
-        if (m) return m[1];
+        const m = win.document.cookie.match('(^|; )' + k + '=([^;]*)');
+        if (m) return m[2];
       } catch (e) { /* blocked too */ }
       return mem[k];
     },

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { DIST, PLUGIN_COPY, build } from '../build.mjs';
 
-// "Under 3 KB gzipped" from the issue, read as 3 KiB.
-const BUDGET = 3072;
+// "Under 3 KB gzipped" from the issue, read strictly: 3000 bytes (tests/sdk checks Python's gzip too).
+const BUDGET = 3000;
 
 test('dist is up to date with src and the plugin ships the same file', async () => {
   const fresh = await build();

@@ -149,6 +149,7 @@ export function makeWindow(href = 'https://site.example/post/1?utm_source=news',
     AbortController,
     CustomEvent: class { constructor(type, init) { this.type = type; this.detail = init && init.detail; } },
     history: { pushState() {} },
+    IntersectionObserver: class { observe() {} disconnect() {} },
     // Records observers so a test can say "the DOM changed" (what the browser does after a render).
     observers: [],
     MutationObserver: class {
