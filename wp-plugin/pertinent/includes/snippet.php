@@ -40,6 +40,9 @@ function pertinent_snippet_attributes() {
 	$attrs   = array(
 		'data-endpoint' => untrailingslashit( rest_url( 'pertinent/v1' ) ),
 		'data-site-key' => (string) pertinent_setting( 'public_key' ),
+		// The proxy answers within its own sidecar timeout plus WordPress's REST bootstrap: the browser waits
+		// that long (hiding nothing meanwhile beyond its anti-flicker budget) so the answer is not thrown away.
+		'data-timeout'  => (string) ( (int) pertinent_setting( 'timeout_ms' ) + 500 ),
 	);
 	if ( 'require' === $consent ) {
 		$attrs['data-require-consent'] = '1';
