@@ -84,8 +84,8 @@ def test_model_beats_default_and_a_bad_canary_is_rolled_back(sidecar):
     rng = random.Random(42)
     visitors = population(300, seed=11)
     created = client.post("/v1/experiments", headers=SERVER, json={
-        "name": "read next: model vs default", "arms": {"control": 0.5, "model": 0.5},
-        "slots": ["read_next"]})
+        "id": "simulated-read-next", "name": "read next: model vs default",
+        "arms": {"control": 0.5, "model": 0.5}, "slots": ["read_next"]})
     assert created.status_code == 201
     exp_id = created.get_json()["id"]
 
@@ -103,7 +103,8 @@ def test_model_beats_default_and_a_bad_canary_is_rolled_back(sidecar):
     # which passes its offline gate and therefore goes out as a canary.
     live_before = live_version(runtime.config.models_dir)
     bad = write_model_set(runtime.config.models_dir, {"recommender": TopicRecommender(invert=True)},
-                          data_range=DATA_RANGE, rows={"events": 0}, gate={"passed": True, "reason": "test"})
+                          data_range=DATA_RANGE, rows={"events": 0}, gate={"passed": True, "reason": "test"},
+                          version="20261101T000000Z-badbad")  # fixed: the canary's visitors follow its hash
     worker = Worker(runtime, train=lambda rt, reason: bad, owner="simulation-worker")
     assert "train:canary" in worker.run_once()
     assert canary.canary_version(runtime.config.models_dir) == bad.name
