@@ -67,9 +67,11 @@ def measure(sidecar: BenchSidecar, n_items: int, connections: int) -> list[tuple
             (n_items, "decide, warm cache", warm, floor)]
 
 
-def print_table(rows: list[tuple], rss: dict, workers: int, connections: int) -> None:
+def print_table(rows: list[tuple], rss: dict, workers: int, connections: int, load: tuple) -> None:
     print(f"\nPOST /v1/decide, 3 slots (banner, recommendations x3, read_next); gunicorn {workers} workers "
           f"x {THREADS} threads (keep-alive), wrk {connections} connections, {SECONDS:g}s per run, loopback")
+    print(f"load average before / after: {load[0]:.1f} / {load[1]:.1f} on {os.cpu_count()} cores "
+          "(above the core count, other work shared the CPU: latencies are inflated)")
     head = f"{'catalog':>8} {'scenario':<20} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>8} " \
            f"{'cached':>7} {'errors':>6} {'p50/floor':>9} {'p99/floor':>9} {'req/s / floor':>13}"
     print(head)
@@ -99,6 +101,7 @@ def run() -> None:
     workers = os.cpu_count() or 1
     connections = workers
     rows, rss = [], {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="pertinent-bench-") as tmp:
         for n_items in SIZES:
             with BenchSidecar(Path(tmp) / f"catalog-{n_items}", workers=workers) as sidecar:
@@ -109,4 +112,4 @@ def run() -> None:
                       flush=True)
                 rows += measure(sidecar, n_items, connections)
                 rss[n_items] = sidecar.peak_rss_mb()
-    print_table(rows, rss, workers, connections)
+    print_table(rows, rss, workers, connections, (load_before, os.getloadavg()[0]))
