@@ -32,7 +32,7 @@ def _retrying_adapter(retries: int) -> HTTPAdapter:
 
 
 class PertinentClient:
-    """Talks to one sidecar with the server API key. Thread-safe; as a context manager it flushes on exit."""
+    """Talks to one sidecar with the server API key; the event buffer is thread-safe; `with` flushes."""
 
     def __init__(self, base_url: str, api_key: str, timeout: float = 2.0, *, batch_size: int = 100,
                  retries: int = 2, max_buffered: int = 10_000):
