@@ -115,3 +115,24 @@ def test_browser_mode_serves_defaults_and_markers_for_the_snippet(healthy):
     assert "default-hero" in found["hero"]["html"]
     # Banner candidates travel as inert templates, rendered from the site's own variants.
     assert f'<template data-pertinent-variant="{healthy.seed["banner"]}">' in found["hero"]["html"]
+
+
+@pytest.mark.parametrize(
+    ("consent_mode", "headers", "cookies", "identified"),
+    [
+        ("none", {}, {}, True),
+        ("require", {}, {}, False),
+        ("require", {}, {"pertinent_consent": "1"}, True),
+        ("dnt", {"DNT": "1"}, {}, False),
+        ("dnt", {"Sec-GPC": "1"}, {}, False),
+        ("dnt", {}, {}, True),
+    ],
+    ids=["no-consent-needed", "consent-missing", "consent-given", "do-not-track", "gpc", "dnt-no-signal"],
+)
+def test_visitor_id_is_given_only_with_consent(healthy, consent_mode, headers, cookies, identified):
+    healthy.configure(consent_mode=consent_mode)
+    resp = healthy.get("/three-slots/", headers=headers, cookies=cookies)
+    assert_correct_page(resp)
+    assert ("pertinent_vid" in resp.cookies) is identified
+    # Personalization still runs on the page context alone: the slots are there either way.
+    assert set(slots(resp.text)) == {"hero", "recs", "cta"}
