@@ -17,9 +17,10 @@ export function makeQueue(cfg, win, base) {
       win.fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
     } catch (e) { /* dropped, silently */ }
   };
-  // base() is null while tracking is disabled: nothing is queued then, not even anonymously.
+  // base() is null while tracking is disabled: nothing is queued then, not even anonymously. Without an
+  // endpoint (a tag missing data-endpoint) there is nowhere to send to.
   const push = (ev) => {
-    const b = base();
+    const b = cfg.endpoint && base();
     if (!b) return;
     q.push({ timestamp: Date.now() / 1000, ...b, ...ev });
     if (q.length >= 20) send();

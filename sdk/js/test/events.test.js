@@ -80,3 +80,12 @@ test('an impression needs the slot half visible for a second', async () => {
   assert.equal(fired, 1);
   assert.equal(observer.gone, true, 'counted once');
 });
+
+test('without an endpoint nothing is queued or sent anywhere', () => {
+  let sent = 0;
+  const win = makeWindow(undefined, { navigator: { sendBeacon: () => ++sent } });
+  const q = makeQueue({ endpoint: '' }, win, who);
+  q.push({ type: 'view' });
+  q.send();
+  assert.equal(sent, 0);
+});
