@@ -169,6 +169,15 @@ function pertinent_page_buffer_active() {
  * @return string
  */
 function pertinent_page_slot_placeholder( $slot, $default ) {
+	/**
+	 * Filters whether the JS snippet is also loaded on server-rendered pages (for behaviour events). Off by
+	 * default: the snippet must first learn to treat `data-pertinent-rendered="server"` slots as decided.
+	 *
+	 * @param bool $enqueue Whether to load the snippet.
+	 */
+	if ( apply_filters( 'pertinent_snippet_in_server_mode', false ) ) {
+		pertinent_snippet_needed();
+	}
 	$index       = count( $GLOBALS['pertinent_page_buffer']['slots'] );
 	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper( $slot, $default, array( 'source' => 'default' ) ) . '<!--/pertinent-slot:' . $index . '-->';
 
