@@ -39,6 +39,13 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
+def post_fork(server, worker) -> None:
+    """Each worker gets its own random state (forked copies would draw the same numbers)."""
+    import random
+
+    random.seed()
+
+
 def gunicorn_options(config: Config, host: str, port: int, workers: int, threads: int) -> dict:
     """Settings chosen for a latency-sensitive JSON service on one host."""
     return {
@@ -58,6 +65,7 @@ def gunicorn_options(config: Config, host: str, port: int, workers: int, threads
         "loglevel": config.log_level.lower(),
         "proc_name": "pertinent",
         "child_exit": child_exit,
+        "post_fork": post_fork,
         # gunicorn >= 24 opens a control socket at one fixed path per user: several sidecars (tests,
         # demo, bench) on one host would fight over it, and we do not use it.
         "control_socket_disable": True,
@@ -110,4 +118,7 @@ def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int 
         return create_app(config, runtime)
 
     workers = workers or os.cpu_count() or 1
-    SidecarApplication(factory, gunicorn_options(config, host, port, workers, threads)).run()
+    options = gunicorn_options(config, host, port, workers, threads)
+    # Close this worker's store and cache connections when it exits (PostgreSQL sees a clean goodbye).
+    options["worker_exit"] = lambda server, worker: runtime.close()
+    SidecarApplication(factory, options).run()
