@@ -270,3 +270,29 @@ def test_single_page_navigation_is_a_new_view_with_its_own_decision(page, catalo
     views = [e for e in events if e["type"] == "view"]
     assert len({e["session_id"] for e in views}) == 1, "one tab, one session"
     assert all(e["url_path"].endswith("/spa.html") for e in views)
+
+
+def test_do_not_track_is_honoured_when_the_site_asks(page, catalog, site):
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'})")
+    url = site.page("slots", _endpoint(catalog), site_key=catalog.public_key, respect_dnt=True,
+                    timeout=PATIENT)
+    page.goto(url + "?utm_source=news")
+    page.wait_for_function("window.__t.decision !== undefined", timeout=10_000)
+    assert page.inner_text("#hero").strip() == "Variant thirteen: the newsletter"
+    assert page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
+
+
+def test_blocked_local_storage_falls_back_to_a_first_party_cookie(page, catalog, site):
+    page.add_init_script("Object.defineProperty(window, 'localStorage', "
+                         "{get() { throw new DOMException('blocked', 'SecurityError'); }})")
+    url = site.page("slots", _endpoint(catalog), site_key=catalog.public_key, timeout=PATIENT)
+    page.goto(url + "?utm_source=news")
+    page.wait_for_function("window.__t.decision !== undefined", timeout=10_000)
+    assert page.inner_text("#hero").strip() == "Variant thirteen: the newsletter"
+    cookie = page.evaluate("document.cookie")
+    assert "pertinent_vid=" in cookie
+    visitor_id = cookie.split("pertinent_vid=")[1].split(";")[0]
+    page.evaluate("pertinent('track', 'view', {content_id: '2'}); pertinent('flush')")
+    events = _wait_for_events(catalog, visitor_id, lambda ev: any(e["content_id"] == "2" for e in ev))
+    assert events
+    _no_console_output(page)
