@@ -5,6 +5,7 @@ passed into the app factory. Store and cache connections open lazily in each wor
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from .cache import open_cache
@@ -14,6 +15,8 @@ from .decision.catalog import CatalogView
 from .modelset.registry import ModelRegistry
 from .store import open_store
 from .store.base import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +36,12 @@ class Runtime:
         models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval)
         models.load()
         catalog = CatalogView(store, models)
+        try:
+            # Build the catalog snapshot and popular ranking now: before gunicorn forks, so no visitor's
+            # request pays for them and workers share the memory.
+            catalog.warm(config.event_weights)
+        except Exception:  # a store that is down at start must not stop the sidecar: /readyz reports it
+            log.exception("could not warm the catalog at start; the first requests will build it")
         return cls(config=config, store=store, cache=cache, models=models, catalog=catalog)
 
     def close(self) -> None:
