@@ -25,7 +25,7 @@ def interaction_matrix(visitors: np.ndarray, items: np.ndarray, weights: np.ndar
 class CollaborativeModel:
     """Item-to-item weights learnt from co-interaction; serves as neighbour lists."""
 
-    def __init__(self, l2: float = 200.0, n_neighbors: int = 100, max_ease_items: int = 3000):
+    def __init__(self, l2: float = 200.0, n_neighbors: int = 100, max_ease_items: int = 2000):
         self.l2 = l2
         self.n_neighbors = n_neighbors
         self.max_ease_items = max_ease_items
@@ -39,14 +39,24 @@ class CollaborativeModel:
         xt = x.T.tocsr().astype(np.float32)
         norms = np.sqrt(np.asarray(xt.multiply(xt).sum(axis=1)).ravel())
         xn = sp.diags(1.0 / np.maximum(norms, 1e-9)).dot(xt).tocsr()
-        self.idx_, self.sims_ = top_n_similar(xn, xn, n)
+        self.knn_idx_, self.knn_sims_ = top_n_similar(xn, xn, n)
         head = np.argsort(-counts, kind="stable")[: self.max_ease_items]
-        head = head[counts[head] > 0]
-        self.n_ease_items_ = len(head)
-        if len(head) > 1:
-            self._fit_ease(x[:, head], head, n)
+        self.head_ = head[counts[head] > 0]
         self.interacted_ = counts > 0
+        return self.refit_ease(x, self.l2)
+
+    def refit_ease(self, x: sp.csr_matrix, l2: float):
+        """(Re)compute only the EASE part for another ridge: the kNN lists are kept (cheap l2 search)."""
+        self.l2 = l2
+        self.idx_, self.sims_ = self.knn_idx_.copy(), self.knn_sims_.copy()
+        self.n_ease_items_ = len(self.head_)
+        if len(self.head_) > 1:
+            self._fit_ease(x[:, self.head_], self.head_, self.idx_.shape[1])
         return self
+
+    def drop_training_state(self) -> None:
+        """Forget what serving does not need before the model is pickled."""
+        self.knn_idx_ = self.knn_sims_ = None
 
     def _fit_ease(self, xh: sp.csr_matrix, head: np.ndarray, n: int) -> None:
         """Closed-form EASE on the head items; its lists replace the kNN lists for those items."""

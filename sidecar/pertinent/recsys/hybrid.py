@@ -32,7 +32,7 @@ class HybridRecommender:
     """Implements modelset.protocols.Recommender; fit follows scikit-learn conventions."""
 
     def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 100,
-                 max_ease_items: int = 3000, blend: dict | None = None, prior_half_life_days: float = 7.0):
+                 max_ease_items: int = 2000, blend: dict | None = None, prior_half_life_days: float = 7.0):
         self.event_weights = event_weights
         self.l2 = l2
         self.n_neighbors = n_neighbors
@@ -56,6 +56,7 @@ class HybridRecommender:
         pos = w > 0
         x = interaction_matrix(ev["visitor_id"].to_numpy()[pos], ev["item"].to_numpy()[pos], w[pos], n)
         self.collaborative_ = CollaborativeModel(self.l2, self.n_neighbors, self.max_ease_items).fit(x)
+        self.interactions_ = x  # for refit_l2 during the search; dropped before pickling
         self.content_ = ContentModel(n_neighbors=min(50, self.n_neighbors)).fit(items)
         views = ev[ev["event_type"] == "view"][["session_id", "ts", "item"]].dropna(subset=["session_id"])
         self.transitions_ = TransitionModel().fit(views, n)
@@ -63,6 +64,17 @@ class HybridRecommender:
         self.click_features_ = None  # set by training once the click classifier exists
         self.click_model_ = None
         return self
+
+    def refit_l2(self, l2: float):
+        """Another EASE ridge without refitting content, transitions or kNN (the l2 search)."""
+        self.l2 = l2
+        self.collaborative_.refit_ease(self.interactions_, l2)
+        return self
+
+    def drop_training_state(self) -> None:
+        """Forget the interaction matrix and search leftovers before the model is saved."""
+        self.interactions_ = None
+        self.collaborative_.drop_training_state()
 
     def _fit_prior(self, ev: pd.DataFrame, w: np.ndarray, n: int) -> None:
         """Popularity decayed by age (recent interest counts more), on a 0..1 scale."""
@@ -127,7 +139,10 @@ class HybridRecommender:
             allowed = np.zeros(len(idx), dtype=bool)
             allowed[idx.rows(query.candidates)] = True
         else:
-            allowed = idx.live_ & (np.array(idx.types_) != "variant")
+            variant = getattr(idx, "variant_", None)  # sets pickled before it existed compute it here
+            if variant is None or len(variant) != len(idx):
+                variant = np.array([t == "variant" for t in idx.types_], dtype=bool)
+            allowed = idx.live_ & ~variant
         allowed[idx.rows(query.exclude)] = False
         if current is not None and query.candidates is None:
             allowed[current] = False

@@ -37,6 +37,7 @@ class ItemIndex:
         self.labels_: list[list[str]] = []
         self.published_: list[float] = []
         self.live_ = np.zeros(0, dtype=bool)
+        self.variant_ = np.zeros(0, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.ids_)
@@ -62,6 +63,8 @@ class ItemIndex:
                 self.labels_[row] = item_labels(item)
                 live[row] = item.is_live
         self.live_ = np.array(live, dtype=bool)
+        # Kept as an array so serving masks variants out without touching 10k strings per request.
+        self.variant_ = np.array([t == "variant" for t in self.types_], dtype=bool)
         return new_rows
 
     def rows(self, ids) -> np.ndarray:

@@ -21,18 +21,24 @@ CONVERSION_WINDOW_S = 7200.0
 def fit_recommender(items, train, valid_cases, k, weights, seed, progress,
                     timer) -> tuple[HybridRecommender, dict]:
     """Pick the EASE ridge on validation, then the blend by successive halving."""
+    with timer("recommender fit (content, kNN, transitions, prior)"):
+        model = HybridRecommender(event_weights=weights, l2=L2_GRID[0]).fit(items, train)
     best = None
     for l2 in L2_GRID:
-        with timer(f"recommender fit (l2={l2:g})"):
-            model = HybridRecommender(event_weights=weights, l2=l2).fit(items, train)
+        with timer(f"EASE l2={l2:g}"):
+            if l2 != model.l2:
+                model.refit_l2(l2)
             score = evaluate_ranking(model, valid_cases, k, len(items))["overall"][f"ndcg@{k}"]
         progress(f"  l2={l2:g}: validation NDCG@{k} {score:.4f}")
         if best is None or score > best[0]:
-            best = (score, l2, model)
-    _, l2, model = best
+            best = (score, l2)
+    l2 = best[1]
+    if l2 != model.l2:
+        model.refit_l2(l2)
     with timer("blend search (successive halving)"):
         blend, trials = successive_halving(model, valid_cases, k, len(items), seed=seed, progress=progress)
     model.blend_ = {**model.blend_, **blend}
+    model.drop_training_state()
     return model, {"l2": l2, "blend": model.blend_, "search_trials": len(trials)}
 
 
