@@ -56,6 +56,7 @@ class RenderTest extends PertinentTestCase {
 		$this->assertSame( '/v1/decide', $request['path'] );
 		$this->assertSame( 'Bearer test-server-key-0123456789', $request['authorization'] );
 		$this->assertSame( array( (string) $id ), $request['body']['slots'][0]['candidates'] );
+		$this->assertSame( home_url( '/' ), $request['body']['context']['url'] );
 	}
 
 	public function test_recommendations_list_the_sites_own_posts_in_the_sidecars_order() {

@@ -79,6 +79,18 @@ function pertinent_ensure_visitor_cookie() {
 }
 
 /**
+ * The URL of this request (REQUEST_URI already holds any subdirectory the site lives in).
+ *
+ * @return string
+ */
+function pertinent_current_url() {
+	$uri  = isset( $_SERVER['REQUEST_URI'] ) ? wp_unslash( $_SERVER['REQUEST_URI'] ) : '/'; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- esc_url_raw below.
+	$host = (string) wp_parse_url( home_url(), PHP_URL_HOST );
+	$port = wp_parse_url( home_url(), PHP_URL_PORT );
+	return esc_url_raw( ( is_ssl() ? 'https://' : 'http://' ) . $host . ( $port ? ':' . $port : '' ) . $uri );
+}
+
+/**
  * The decide call's context for this page view.
  *
  * @return array<string,mixed>
@@ -86,7 +98,7 @@ function pertinent_ensure_visitor_cookie() {
 function pertinent_page_context() {
 	$consent = pertinent_has_consent();
 	$context = array(
-		'url'     => home_url( isset( $_SERVER['REQUEST_URI'] ) ? esc_url_raw( wp_unslash( $_SERVER['REQUEST_URI'] ) ) : '/' ),
+		'url'     => pertinent_current_url(),
 		'device'  => wp_is_mobile() ? 'mobile' : 'desktop',
 		'locale'  => get_locale(),
 		'consent' => $consent,
