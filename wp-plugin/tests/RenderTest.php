@@ -143,6 +143,16 @@ class RenderTest extends PertinentTestCase {
 		$this->assertSame( 0, pertinent_breaker_state()['failures'] );
 	}
 
+	public function test_half_open_circuit_lets_one_probe_through() {
+		$this->configure( array( 'breaker_threshold' => 2, 'breaker_cooldown' => 30 ) );
+		pertinent_volatile_set( pertinent_breaker_key(), array( 'failures' => 2, 'open_until' => time() - 1 ) );
+		$this->assertTrue( pertinent_breaker_allow(), 'the first caller after the cool-down probes' );
+		$this->assertFalse( pertinent_breaker_allow(), 'others keep the default while the probe runs' );
+		pertinent_breaker_success();
+		$this->assertTrue( pertinent_breaker_allow() );
+		$this->assertTrue( pertinent_breaker_allow() );
+	}
+
 	public function test_shortcode_and_block_share_the_render_function() {
 		$id        = $this->banner();
 		$shortcode = do_shortcode( '[pertinent_slot name="hero" kind="banner" candidates="' . $id . '"]<p class="default">Default</p>[/pertinent_slot]' );

@@ -46,6 +46,33 @@ function pertinent_breaker_is_open() {
 }
 
 /**
+ * Whether this call may go out. Closed: yes. Open: no. Half-open (cool-down over, failures at the
+ * threshold): the first caller claims a short probe window so that concurrent page views keep serving the
+ * default instead of all piling onto a sidecar that may still hang.
+ *
+ * @return bool
+ */
+function pertinent_breaker_allow() {
+	$state = pertinent_breaker_state();
+	$now   = time();
+	if ( $state['open_until'] > $now ) {
+		return false;
+	}
+	if ( $state['failures'] >= (int) pertinent_setting( 'breaker_threshold' ) ) {
+		$probe = max( 1, (int) ceil( (int) pertinent_setting( 'timeout_ms' ) / 1000 ) );
+		pertinent_volatile_set(
+			pertinent_breaker_key(),
+			array(
+				'failures'   => $state['failures'],
+				'open_until' => $now + $probe,
+			),
+			(int) pertinent_setting( 'breaker_cooldown' ) + 3600
+		);
+	}
+	return true;
+}
+
+/**
  * Records a successful call; writes only if there was something to reset.
  */
 function pertinent_breaker_success() {

@@ -49,7 +49,7 @@ function pertinent_sidecar_request( $method, $path, $body = null, $options = arr
 		return $cached;
 	}
 
-	if ( $options['breaker'] && pertinent_breaker_is_open() ) {
+	if ( $options['breaker'] && ! pertinent_breaker_allow() ) {
 		return new WP_Error( 'pertinent_circuit_open', __( 'The sidecar failed repeatedly; calls are paused for a cool-down.', 'pertinent' ) );
 	}
 
