@@ -31,7 +31,7 @@ up() {
     return 0
   fi
   down >/dev/null 2>&1 || true
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "demo: skipping WordPress (port $port is in use; set PERTINENT_DEMO_WP_PORT)"
     return 0
   fi
