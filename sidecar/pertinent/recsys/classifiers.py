@@ -1,15 +1,33 @@
 """Serving artifacts built on the calibrated classifiers: banner/CTA variant scoring and churn risk."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ..domain import ContentItem, Event, PageContext
 from ..modelset.protocols import RecommendQuery
 
+_CONTROLLER: ThreadpoolController | None = None
+
+
+def single_threaded():
+    """Predict on one OpenMP thread: a dozen rows gain nothing from threads, and on a busy 2-core host
+    their spin-waiting turned a 4 ms banner scoring into 1.3 s at p99 (measured). ~0.02 ms per call."""
+    global _CONTROLLER
+    if _CONTROLLER is None:
+        try:
+            _CONTROLLER = ThreadpoolController()
+        except Exception:  # introspection is best effort; predicting must never fail on it
+            return contextlib.nullcontext()
+    return _CONTROLLER.limit(limits=1, user_api="openmp")
+
 
 def positive_proba(model, x: np.ndarray) -> np.ndarray:
     """P(class 1) from any fitted classifier, including one trained on a single class."""
-    proba = model.predict_proba(x)
+    with single_threaded():
+        proba = model.predict_proba(x)
     classes = list(getattr(model, "classes_", [0, 1]))
     return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(x))
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..domain import ContentItem
 from ..modelset.protocols import RecommendQuery
+from .classifiers import positive_proba
 from .collaborative import CollaborativeModel, interaction_matrix
 from .content import ContentModel
 from .items import ItemIndex
@@ -174,7 +175,7 @@ class HybridRecommender:
         ctx = query.context
         ts = (ctx.now.timestamp() if ctx.now else self.trained_until_)
         x = self.click_features_.rows(state, top, ts, ctx.device, ctx.referrer)
-        p = self.click_model_.predict_proba(x)[:, 1]
+        p = positive_proba(self.click_model_, x)
         w = float(self.blend_["rescore_weight"])
         return (1 - w) * _normalised(np.maximum(blend, 0)) + w * _normalised(p)
 

@@ -139,7 +139,8 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     progress(f"split by time: train {len(train_ev)}, validation {n_valid}, "
              f"test {int((ts >= t_test).sum())} events")
     with timer("ranking cases"):
-        valid_cases = ranking_cases(events, t_valid, t_test, types, max_cases=max_cases, seed=seed)
+        # The search evaluates each blend on these: a thousand visitors rank blends as well as all of them.
+        valid_cases = ranking_cases(events, t_valid, t_test, types, max_cases=min(max_cases, 1000), seed=seed)
         test_cases = ranking_cases(events, t_test, t_end + 1, types, max_cases=max_cases, seed=seed)
     if len(valid_cases) < 10 or len(test_cases) < 10:
         raise TrainingDataError(f"too few visitors read in the validation/test windows ({len(valid_cases)}/"

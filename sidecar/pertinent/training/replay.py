@@ -28,9 +28,27 @@ class Examples:
         return x, pd.DataFrame(self.meta, columns=cols)
 
 
+def sample_mask(events: pd.DataFrame, windows: dict, max_examples: int | None, seed: int) -> np.ndarray:
+    """Which impressions become examples: all, or a seeded random sample of max_examples per window."""
+    ts = events["ts"].to_numpy()
+    impression = (events["event_type"] == "impression").to_numpy()
+    keep = np.zeros(len(events), dtype=bool)
+    rng = np.random.default_rng(seed)
+    for start, end in windows.values():
+        inside = impression & (ts >= start) & (ts < end)
+        n = int(inside.sum())
+        share = 1.0 if not max_examples or n <= max_examples else max_examples / n
+        keep |= inside & (rng.random(len(events)) < share)
+    return keep
+
+
 def replay(events: pd.DataFrame, features: ClickFeatures, windows: dict[str, tuple[float, float]],
-           churn_cutoffs: list[float] = (), churn_lookback_days: float = 14.0):
-    """Returns ({window: Examples of impressions}, {cutoff: (visitor ids, feature matrix)})."""
+           churn_cutoffs: list[float] = (), churn_lookback_days: float = 14.0,
+           max_examples: int | None = None, seed: int = 7):
+    """Returns ({window: Examples of impressions}, {cutoff: (visitor ids, feature matrix)}).
+
+    Every event updates the visitor states; only sampled impressions (max_examples per window) are
+    featurised, which is what keeps 1M-event training within its time budget."""
     rec = features.recommender
     row_of, labels, types = rec.index_.row_, rec.index_.labels_, rec.index_.types_
     weights = rec.weights_
@@ -41,7 +59,8 @@ def replay(events: pd.DataFrame, features: ClickFeatures, windows: dict[str, tup
     cutoffs = sorted(churn_cutoffs)
     cols = [events[c].to_numpy() for c in ("visitor_id", "ts", "event_type", "content_id", "session_id",
                                            "value", "device", "referrer", "country")]
-    for vid, ts, kind, cid, sid, value, device, referrer, country in zip(*cols, strict=True):
+    sampled = sample_mask(events, windows, max_examples, seed)
+    for vid, ts, kind, cid, sid, value, device, referrer, country, take in zip(*cols, sampled, strict=True):
         while cutoffs and ts >= cutoffs[0]:
             cutoff = cutoffs.pop(0)
             churn[cutoff] = _snapshot(states, cutoff, churn_lookback_days)
@@ -49,7 +68,7 @@ def replay(events: pd.DataFrame, features: ClickFeatures, windows: dict[str, tup
         if state is None:
             state = states[vid] = VisitorState()
         row = row_of.get(cid)
-        if kind == "impression" and row is not None:
+        if take and row is not None:
             for name, (start, end) in windows.items():
                 if start <= ts < end:
                     cached = affinity_cache.get(vid)
