@@ -35,6 +35,7 @@ def sidecar(tmp_path):
     items[10]["targeting"] = [{"action": "pin", "when": {}, "slots": ["read_next"]}]
     assert items[10]["id"] == "food-0"
     assert client.post("/v1/content/bulk", headers=SERVER, json={"items": items}).status_code == 200
+    runtime.catalog.refresh()  # the snapshot was warmed empty at start; see the new catalog now
     yield client, runtime
     runtime.close()
 

@@ -40,6 +40,7 @@ def sidecar(tmp_path):
     client = app.test_client()
     items = [{k: v for k, v in asdict(item).items() if v not in (None, [], {})} for item in catalog()]
     assert client.post("/v1/content/bulk", headers=SERVER, json={"items": items}).status_code == 200
+    runtime.catalog.refresh()  # the snapshot was warmed empty at start; see the new catalog now
     yield client, runtime
     runtime.close()
 
