@@ -22,6 +22,8 @@ from tests.wordpress.harness import (
 
 PAGE = "/three-slots/"
 TIMEOUT_MS = 150
+HUNG_FIRST = f"hung sidecar, first pages ({TIMEOUT_MS} ms timeout)"
+SCENARIOS = ("plugin inactive", "healthy sidecar", HUNG_FIRST, "hung sidecar, circuit open")
 
 
 def _times(url: str, n: int) -> list[float]:
@@ -41,34 +43,36 @@ def _row(name: str, samples: list[float], base: float | None) -> tuple:
     return (name, len(samples), median, p90, None if base is None else median - base)
 
 
-def measure(site: WordPressSite, sidecar: Sidecar, n: int = 30) -> list[tuple]:
-    """The four scenarios; the plugin is left active and pointed at the healthy sidecar afterwards."""
+def measure(site: WordPressSite, sidecar: Sidecar, rounds: int = 5, per_round: int = 6) -> list[tuple]:
+    """The four scenarios, interleaved in rounds so that load from other processes on this shared machine
+    falls on all of them alike. The plugin is left active and pointed at the healthy sidecar afterwards."""
     url = site.url + PAGE
-    site.php("deactivate_plugins('pertinent/pertinent.php');")
-    _times(url, 5)  # warm the opcode cache
-    inactive = _times(url, n)
-    base = statistics.median(inactive)
-    rows = [_row("plugin inactive", inactive, None)]
-
-    site.php("activate_plugin('pertinent/pertinent.php');")
-    site.configure(sidecar_url=sidecar.url, api_key=sidecar.api_key, render_mode="server",
-                   timeout_ms=TIMEOUT_MS, breaker_threshold=3, breaker_cooldown=30)
-    _times(url, 5)
-    rows.append(_row("healthy sidecar", _times(url, n), base))
-
+    samples: dict[str, list[float]] = {name: [] for name in SCENARIOS}
     hung = HungSidecar()
     try:
-        # A threshold nobody reaches: every page pays the timeout, as the first pages after a hang do.
-        site.configure(sidecar_url=hung.url, breaker_threshold=100)
-        first = _times(url, max(10, n // 3))
-        rows.append(_row(f"hung sidecar, first pages ({TIMEOUT_MS} ms timeout)", first, base))
-        site.configure(sidecar_url=hung.url, breaker_threshold=3, breaker_cooldown=600)
-        _times(url, 3)  # three failures open the circuit
-        rows.append(_row("hung sidecar, circuit open", _times(url, n), base))
+        for _ in range(rounds):
+            site.php("deactivate_plugins('pertinent/pertinent.php');")
+            _times(url, 2)  # warm after the switch
+            samples["plugin inactive"] += _times(url, per_round)
+
+            site.php("activate_plugin('pertinent/pertinent.php');")
+            site.configure(sidecar_url=sidecar.url, api_key=sidecar.api_key, render_mode="server",
+                           timeout_ms=TIMEOUT_MS, breaker_threshold=3, breaker_cooldown=30)
+            _times(url, 2)
+            samples["healthy sidecar"] += _times(url, per_round)
+
+            # A threshold not reached here: every page pays the timeout, as the first pages after a hang.
+            site.configure(sidecar_url=hung.url, breaker_threshold=100)
+            samples[HUNG_FIRST] += _times(url, 2)
+
+            site.configure(sidecar_url=hung.url, breaker_threshold=3, breaker_cooldown=600)
+            _times(url, 3)  # three failures open the circuit
+            samples["hung sidecar, circuit open"] += _times(url, per_round)
     finally:
         hung.close()
         site.configure(sidecar_url=sidecar.url, breaker_threshold=3, breaker_cooldown=30)
-    return rows
+    base = statistics.median(samples["plugin inactive"])
+    return [_row(name, samples[name], None if name == "plugin inactive" else base) for name in SCENARIOS]
 
 
 def print_table(rows: list[tuple]) -> None:
@@ -77,7 +81,7 @@ def print_table(rows: list[tuple]) -> None:
         extra = "" if overhead is None else f"{overhead:>12.1f}"
         print(f"{name:<42} {n:>4} {median:>10.1f} {p90:>8.1f} {extra}")
     print(f"budgets: healthy < 10 ms overhead; hung <= {TIMEOUT_MS} + 10 ms on first pages; < 2 ms with the "
-          "circuit open (php -S, one request at a time, a new visitor per page)")
+          "circuit open (php -S with OPcache, one request at a time, a new visitor per page)")
 
 
 def run() -> list[tuple] | None:
