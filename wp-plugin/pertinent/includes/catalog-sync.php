@@ -170,6 +170,15 @@ function pertinent_sync_defer( $post_id, $action ) {
 function pertinent_sync_flush_pending() {
 	$pending                           = isset( $GLOBALS['pertinent_sync_pending'] ) ? $GLOBALS['pertinent_sync_pending'] : array();
 	$GLOBALS['pertinent_sync_pending'] = array();
+	/**
+	 * Filters whether the response is handed to the editor before syncing (PHP-FPM's fastcgi_finish_request),
+	 * so a slow sidecar never holds up a save. Output buffers were flushed at shutdown priority 1.
+	 *
+	 * @param bool $finish Whether to finish the request first.
+	 */
+	if ( $pending && function_exists( 'fastcgi_finish_request' ) && apply_filters( 'pertinent_sync_finish_request', true ) ) {
+		fastcgi_finish_request();
+	}
 	foreach ( $pending as $post_id => $action ) {
 		$result = pertinent_sync_push( $post_id, $action );
 		if ( is_wp_error( $result ) ) {
