@@ -18,7 +18,6 @@ function pertinent_register_hooks() {
 	add_action( 'init', 'pertinent_register_meta' );
 	add_action( 'init', 'pertinent_register_variants' );
 	add_action( 'init', 'pertinent_register_slots' );
-	add_action( 'rest_api_init', 'pertinent_register_settings' );
 	add_action( 'rest_api_init', 'pertinent_register_rest_routes' );
 	add_action( 'update_option_pertinent_settings', 'pertinent_settings_flush' );
 	add_action( 'add_option_pertinent_settings', 'pertinent_settings_flush' );
