@@ -156,6 +156,9 @@ class SyncTest extends PertinentTestCase {
 		update_option( 'pertinent_sync_queue', $queue, false );
 		$this->assertSame( 1, pertinent_sync_retry() );
 		$this->assertArrayNotHasKey( $id, pertinent_sync_queue() );
+		if ( ! pertinent_sync_queue() ) {
+			$this->assertFalse( wp_next_scheduled( 'pertinent_sync_retry' ), 'an empty queue needs no tick' );
+		}
 	}
 
 	public function test_backoff_doubles_up_to_an_hour() {

@@ -317,6 +317,10 @@ function pertinent_sync_retry() {
 		}
 	}
 	pertinent_volatile_gc();
+	if ( ! pertinent_sync_queue() ) {
+		// Nothing left to retry: no per-minute tick until the next failure schedules it again.
+		wp_clear_scheduled_hook( 'pertinent_sync_retry' );
+	}
 	return $synced;
 }
 

@@ -43,10 +43,10 @@ function pertinent_init() {
 }
 
 /**
- * Activation: schedule the retry cron and a first bulk catalog sync (never synchronously: activation must stay fast).
+ * Activation: a first bulk catalog sync, run by cron in batches (never synchronously: activation must stay
+ * fast). The retry tick is scheduled only when a sync fails.
  */
 function pertinent_activate() {
-	pertinent_sync_schedule_retry();
 	pertinent_bulk_sync_start();
 }
 
