@@ -8,6 +8,7 @@ from threadpoolctl import ThreadpoolController
 
 from ..domain import ContentItem, Event, PageContext
 from ..modelset.protocols import RecommendQuery
+from .visitor import state_from_history
 
 _CONTROLLER: ThreadpoolController | None = None
 
@@ -79,13 +80,16 @@ class ChurnModel:
     """P(the visitor has no activity in the coming horizon) from their state; a RiskScorer."""
 
     def __init__(self, recommender, model, horizon_days: float):
-        self.recommender = recommender
+        # Only the item index and event weights are kept, not the whole recommender: a smaller pickle.
+        self.index = recommender.index_
+        self.weights = recommender.weights_
+        self.trained_until = recommender.trained_until_
         self.model = model
         self.horizon_days = horizon_days
 
     def churn_risk(self, history: list[Event], context: PageContext) -> float:
-        state = self.recommender.state_from_history(history)
+        state = state_from_history(history, self.index, self.weights)
         ts = context.now.timestamp() if context.now else (
-            history[0].timestamp.timestamp() if history else self.recommender.trained_until_)
+            history[0].timestamp.timestamp() if history else self.trained_until)
         x = np.array([state.visitor_features(ts)], dtype=np.float32)
         return float(positive_proba(self.model, x)[0])

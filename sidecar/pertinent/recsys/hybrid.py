@@ -17,7 +17,7 @@ from .content import ContentModel
 from .items import ItemIndex
 from .neighbors import gather_scores
 from .transitions import TransitionModel
-from .visitor import VisitorState
+from .visitor import VisitorState, state_from_history
 
 DEFAULT_BLEND = {"collaborative": 1.0, "content": 0.3, "transition": 0.3, "popularity": 0.05,
                  "read_next_transition": 1.5, "read_next_current": 0.5, "history_decay": 0.97,
@@ -94,13 +94,7 @@ class HybridRecommender:
     # --- serving ---------------------------------------------------------------------------
     def state_from_history(self, history) -> VisitorState:
         """Replay a newest-first history into a visitor state."""
-        state = VisitorState()
-        row_of, labels = self.index_.row_, self.index_.labels_
-        for e in reversed(history):
-            row = row_of.get(e.content_id) if e.content_id else None
-            state.update(e.type, e.timestamp.timestamp(), row, e.session_id, e.value,
-                         labels[row] if row is not None else (), self.weights_.get(e.type, 0.0))
-        return state
+        return state_from_history(history, self.index_, self.weights_)
 
     def history_weights(self, state: VisitorState) -> tuple[np.ndarray, np.ndarray]:
         """Recent items, newest weighted most (geometric decay by position)."""

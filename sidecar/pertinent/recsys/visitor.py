@@ -91,3 +91,14 @@ class VisitorState:
 
 VISITOR_FEATURES = ["log_events", "log_sessions", "log_hours_since_last", "engagement", "log_mean_dwell",
                     "is_new", "log_tenure_days", "taste_concentration"]
+
+
+def state_from_history(history, index, weights: dict) -> VisitorState:
+    """Replay a newest-first list of domain events into a visitor state (serving side)."""
+    state = VisitorState()
+    row_of, labels = index.row_, index.labels_
+    for e in reversed(history):
+        row = row_of.get(e.content_id) if e.content_id else None
+        state.update(e.type, e.timestamp.timestamp(), row, e.session_id, e.value,
+                     labels[row] if row is not None else (), weights.get(e.type, 0.0))
+    return state

@@ -24,15 +24,27 @@ class RankingCase:
     now: object
 
 
-def _events(rows: pd.DataFrame) -> list[Event]:
-    """Newest-first domain events from frame rows."""
-    out = []
-    for r in rows.iloc[::-1].itertuples(index=False):
-        out.append(Event(type=r.event_type, visitor_id=r.visitor_id, timestamp=r.timestamp,
-                         content_id=r.content_id or None, session_id=r.session_id or None,
-                         value=None if r.value != r.value else r.value, device=r.device or None,
-                         referrer=r.referrer or None, country=r.country or None))
+COLUMNS = ("event_type", "visitor_id", "timestamp", "content_id", "session_id", "value", "device",
+           "referrer", "country")
+
+
+def histories(rows: pd.DataFrame) -> dict[str, list[Event]]:
+    """Newest-first domain events per visitor from time-ordered frame rows (one pass, no per-row pandas)."""
+    out: dict[str, list[Event]] = {}
+    cols = [rows[c].tolist() if c != "timestamp" else rows[c].dt.to_pydatetime().tolist() for c in COLUMNS]
+    for kind, vid, when, cid, sid, value, device, referrer, country in zip(*cols, strict=True):
+        out.setdefault(vid, []).append(Event(
+            type=kind, visitor_id=vid, timestamp=when, content_id=cid or None, session_id=sid or None,
+            value=None if value != value else value, device=device or None, referrer=referrer or None,
+            country=country or None))
+    for events in out.values():
+        events.reverse()
     return out
+
+
+def _events(rows: pd.DataFrame) -> list[Event]:
+    """Newest-first domain events from one visitor's frame rows."""
+    return next(iter(histories(rows).values()), [])
 
 
 def ranking_cases(events: pd.DataFrame, start: float, end: float, item_types: dict, *, history: int = 50,
@@ -52,18 +64,16 @@ def ranking_cases(events: pd.DataFrame, start: float, end: float, item_types: di
     future = window.groupby("visitor_id")["content_id"].agg(set)
     first = window.groupby("visitor_id").head(1).set_index("visitor_id")
     seen = past.groupby("visitor_id")["content_id"].agg(lambda s: frozenset(c for c in s if c))
-    tails = past.groupby("visitor_id").tail(history)
-    by_visitor = dict(tuple(tails.groupby("visitor_id")))
+    by_visitor = histories(past.groupby("visitor_id").tail(history))
     cases = []
     for vid in visitors:
         s = seen.get(vid, frozenset())
         truth = future[vid] - s
         if not truth:
             continue
-        rows = by_visitor.get(vid)
+        past_events = by_visitor.get(vid, [])
         f = first.loc[vid]
-        history = _events(rows) if rows is not None else []
-        cases.append(RankingCase(vid, history, s, truth, f["device"], f["country"], rows is not None,
+        cases.append(RankingCase(vid, past_events, s, truth, f["device"], f["country"], bool(past_events),
                                  datetime.fromtimestamp(start, tz=timezone.utc)))
     return cases
 
