@@ -115,6 +115,10 @@ def fit_classifiers(events, model, features, windows, seed, progress, timer) -> 
     ids_t, xc_t = churn[t_test]
     yc_v = label_churn(ids_v, events, t_valid, t_test - t_valid)
     yc_t = label_churn(ids_t, events, t_test, t_end - t_test)
+    # One snapshot has no time order inside (rows are in first-seen order, which skews the "later" part
+    # used for calibration towards new visitors): shuffle it, seeded.
+    order = np.random.default_rng(seed).permutation(len(yc_v))
+    xc_v, yc_v = xc_v[order], yc_v[order]
     with timer("churn classifier (search + calibration)"):
         clf, info = fit_classifier(xc_v, yc_v, seed=seed)
     metrics, baselines, curves = _evaluate_classifier(clf, xc_v, yc_v, xc_t, yc_t, pd.DataFrame(), seed)
