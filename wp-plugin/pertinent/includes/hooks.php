@@ -33,6 +33,9 @@ function pertinent_register_hooks() {
 	// Catalog sync.
 	add_action( 'wp_after_insert_post', 'pertinent_sync_after_insert_post', 10, 2 );
 	add_action( 'before_delete_post', 'pertinent_sync_before_delete_post', 10, 2 );
+	add_action( 'clean_post_cache', 'pertinent_flush_variants' );
+	add_action( 'updated_post_meta', 'pertinent_flush_variants_meta', 10, 2 );
+	add_action( 'added_post_meta', 'pertinent_flush_variants_meta', 10, 2 );
 	add_filter( 'cron_schedules', 'pertinent_cron_schedules' ); // phpcs:ignore WordPress.WP.CronInterval.CronSchedulesInterval -- a one-minute retry tick is intended; it does nothing when the queue is empty.
 	add_action( 'pertinent_sync_retry', 'pertinent_sync_retry' );
 	add_action( 'pertinent_bulk_sync', 'pertinent_bulk_sync_batch' );

@@ -109,6 +109,10 @@ function pertinent_can_decide_inline() {
  * @return array|WP_Error The decide body, or why there is none (the caller renders defaults).
  */
 function pertinent_decide( $slots ) {
+	if ( pertinent_breaker_is_open() ) {
+		// Checked before the request is even built: an open circuit costs the page a file read, no queries.
+		return new WP_Error( 'pertinent_circuit_open', __( 'The sidecar failed repeatedly; calls are paused for a cool-down.', 'pertinent' ) );
+	}
 	$request = array(
 		'context' => pertinent_page_context(),
 		'slots'   => array_map( 'pertinent_slot_request', $slots ),

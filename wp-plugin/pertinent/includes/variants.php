@@ -236,33 +236,61 @@ function pertinent_sanitize_targeting( $value ) {
  * @return int[]
  */
 function pertinent_variant_candidates( $kind, $slot, $limit = 20 ) {
-	$ids = get_posts(
-		array(
-			'post_type'        => PERTINENT_VARIANT_TYPE,
-			'post_status'      => 'publish',
-			'posts_per_page'   => 50,
-			'fields'           => 'ids',
-			'no_found_rows'    => true,
-			'suppress_filters' => false,
-			'meta_query'       => array( // phpcs:ignore WordPress.DB.SlowDBQuery.slow_db_query_meta_query -- small post type, read only.
-				array(
-					'key'   => 'pertinent_variant_kind',
-					'value' => $kind,
-				),
-			),
-		)
-	);
 	$out = array();
-	foreach ( $ids as $id ) {
-		$slots = (array) get_post_meta( $id, 'pertinent_slots', true );
-		if ( ( ! $slots || in_array( $slot, $slots, true ) ) && pertinent_variant_is_live( $id ) ) {
-			$out[] = (int) $id;
+	foreach ( pertinent_published_variants() as $id => $variant ) {
+		if ( $variant['kind'] === $kind && ( ! $variant['slots'] || in_array( $slot, $variant['slots'], true ) ) && pertinent_variant_is_live( $id ) ) {
+			$out[] = $id;
 		}
 		if ( count( $out ) >= $limit ) {
 			break;
 		}
 	}
 	return $out;
+}
+
+/**
+ * Every published variant with its kind and slots, newest first: one query (plus one for their meta) per
+ * request, however many slots the page has.
+ *
+ * @return array<int,array{kind:string,slots:string[]}>
+ */
+function pertinent_published_variants() {
+	$cached = wp_cache_get( 'published_variants', 'pertinent' );
+	if ( is_array( $cached ) ) {
+		return $cached;
+	}
+	$variants = array();
+	$ids      = get_posts(
+		array(
+			'post_type'        => PERTINENT_VARIANT_TYPE,
+			'post_status'      => 'publish',
+			'posts_per_page'   => 100,
+			'fields'           => 'ids',
+			'no_found_rows'    => true,
+			'suppress_filters' => false,
+		)
+	);
+	update_meta_cache( 'post', $ids );
+	foreach ( $ids as $id ) {
+		$variants[ (int) $id ] = array(
+			'kind'  => pertinent_sanitize_variant_kind( get_post_meta( $id, 'pertinent_variant_kind', true ) ),
+			'slots' => (array) get_post_meta( $id, 'pertinent_slots', true ),
+		);
+	}
+	// Non-persistent unless the site has an object cache; either way flushed when a variant changes.
+	wp_cache_set( 'published_variants', $variants, 'pertinent', 300 );
+	return $variants;
+}
+
+/**
+ * Forgets the variant list when a variant is saved or deleted.
+ *
+ * @param int $post_id Post.
+ */
+function pertinent_flush_variants( $post_id ) {
+	if ( PERTINENT_VARIANT_TYPE === get_post_type( $post_id ) ) {
+		wp_cache_delete( 'published_variants', 'pertinent' );
+	}
 }
 
 /**
@@ -279,4 +307,14 @@ function pertinent_variant_is_live( $id ) {
 		return false;
 	}
 	return '' === $ends || strtotime( $ends ) > $now;
+}
+
+/**
+ * `added_post_meta` / `updated_post_meta`: a variant's kind or slots changed.
+ *
+ * @param int $meta_id Meta row.
+ * @param int $post_id Post.
+ */
+function pertinent_flush_variants_meta( $meta_id, $post_id ) {
+	pertinent_flush_variants( $post_id );
 }
