@@ -6,6 +6,7 @@ prometheus-client's multiprocess mode, whose directory lives in the data dir.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -101,6 +102,16 @@ def warm_up(runtime) -> None:
         log.warning("catalog warm-up skipped: %s", exc)
 
 
+def freeze_heap() -> None:
+    """Move everything loaded so far (model set, catalog snapshot) out of the garbage collector's sight.
+
+    Without this every full collection in a worker walks the whole model set (hundreds of ms at 10,000
+    items: the decide tail latency) and touches its pages, un-sharing the memory fork gave for free.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
         threads: int = DEFAULT_THREADS) -> None:
     """Build the Runtime (models loaded) and the app before forking, then serve until SIGTERM/SIGINT."""
@@ -115,7 +126,9 @@ def run(config: Config, host: str = "127.0.0.1", port: int = 8000, workers: int 
     def factory():
         from . import create_app
 
-        return create_app(config, runtime)
+        app = create_app(config, runtime)
+        freeze_heap()
+        return app
 
     workers = workers or os.cpu_count() or 1
     options = gunicorn_options(config, host, port, workers, threads)
