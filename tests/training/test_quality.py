@@ -70,3 +70,12 @@ def test_progress_lines_name_each_step_with_its_time(trained):
     for step in ("loaded", "recommender fit", "blend search", "features", "click classifier", "gate:"):
         assert step in text
     assert all(v >= 0 for v in result.timings.values())
+
+
+def test_read_next_finds_the_post_opened_next_far_more_often_than_popularity(trained):
+    result, _ = trained
+    ours = result.metrics["read_next"]
+    popular = result.baseline_metrics["read_next_popularity"]
+    assert ours["cases"] >= 200
+    assert ours["hit_rate@10"] >= 2 * popular["hit_rate@10"]
+    assert ours["mrr"] >= 2 * popular["mrr"]

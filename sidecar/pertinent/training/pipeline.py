@@ -25,6 +25,7 @@ from . import gate
 from .io import InputReport, read_content, read_events
 from .liveset import evaluate_live
 from .ranking import evaluate_ranking, ranking_cases
+from .readnext import evaluate_read_next, next_view_pairs
 from .steps import click_features, fit_classifiers, fit_recommender, popularity_baseline
 
 
@@ -154,8 +155,11 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         ranking = evaluate_ranking(model, test_cases, k, sum(t != "variant" for t in types.values()))
         ranking_pop = evaluate_ranking(popular, test_cases, k, sum(t != "variant" for t in types.values()))
         live = evaluate_live(models_dir, test_cases, k, len(types), progress)
-    metrics = {"ranking": ranking, "k": k}
-    baselines = {"ranking_popularity": ranking_pop}
+        pairs = next_view_pairs(events, t_test, t_end + 1, types, seed=seed)
+        read_next = evaluate_read_next(model, pairs, k)
+        read_next_pop = evaluate_read_next(popular, pairs, k)
+    metrics = {"ranking": ranking, "read_next": read_next, "k": k}
+    baselines = {"ranking_popularity": ranking_pop, "read_next_popularity": read_next_pop}
     for name, c in classifiers.items():
         metrics[name] = c["metrics"]
         for base, value in c["baselines"].items():

@@ -101,6 +101,10 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
         ranking[f"live set {live['version']}"] = live["ranking"]["overall"]
     out.append(f"<h2>Ranking on the test window (k={k})</h2>" + _table(ranking))
     out.append("<h3>Slices (hybrid)</h3>" + _slices(m["ranking"]))
+    if "read_next" in m:
+        out.append("<h2>Read next (the post opened next in the session)</h2>" + _table(
+            {"hybrid, read_next slot (new)": m["read_next"],
+             "popularity baseline": b.get("read_next_popularity", {})}))
     for name, c in classifiers.items():
         rows = {f"{name} ({c['info'].get('model')})": m[name]}
         rows.update({f"{base} baseline": value for base, value in c["baselines"].items()})
