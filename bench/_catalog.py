@@ -54,5 +54,5 @@ def events(n_items: int, n_visitors: int, per_visitor: int, seed: int = 2) -> li
 def events_frame(rows: list[dict]) -> pd.DataFrame:
     """The training frame HybridRecommender.fit reads: visitor_id, session_id, ts, event_type, content_id."""
     df = pd.DataFrame(rows).rename(columns={"type": "event_type"})
-    df["ts"] = pd.to_datetime(df["timestamp"], utc=True).astype("int64") / 1e9
+    df["ts"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601").astype("int64") / 1e9
     return df
