@@ -2,7 +2,7 @@
 /**
  * Catalog sync: content saved, published, unpublished, trashed or deleted is sent to the sidecar at the end
  * of the request (short timeout, never the page-view path); failures go to a retry queue drained by WP-Cron
- * with exponential backoff; a bulk sync walks all published content in batches, with progress.
+ * with exponential backoff. The bulk sync of all content lives in bulk-sync.php.
  *
  * @package Pertinent
  */
@@ -12,8 +12,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 define( 'PERTINENT_SYNC_QUEUE', 'pertinent_sync_queue' );
-define( 'PERTINENT_BULK_STATE', 'pertinent_bulk_sync_state' );
-define( 'PERTINENT_BULK_BATCH', 50 );
+define( 'PERTINENT_SYNC_BATCH', 50 );
 
 /**
  * Post types whose content the sidecar knows (the setting, plus variants).
@@ -304,7 +303,7 @@ function pertinent_cron_schedules( $schedules ) {
 function pertinent_sync_retry() {
 	$synced = 0;
 	$now    = time();
-	foreach ( array_slice( pertinent_sync_queue(), 0, PERTINENT_BULK_BATCH, true ) as $post_id => $item ) {
+	foreach ( array_slice( pertinent_sync_queue(), 0, PERTINENT_SYNC_BATCH, true ) as $post_id => $item ) {
 		if ( $item['next_at'] > $now ) {
 			continue;
 		}
@@ -322,119 +321,4 @@ function pertinent_sync_retry() {
 		wp_clear_scheduled_hook( 'pertinent_sync_retry' );
 	}
 	return $synced;
-}
-
-/**
- * Starts (or restarts) a bulk sync of all published content, run in batches by cron.
- */
-function pertinent_bulk_sync_start() {
-	$count = 0;
-	foreach ( pertinent_synced_post_types() as $type ) {
-		$counts = wp_count_posts( $type );
-		$count += isset( $counts->publish ) ? (int) $counts->publish : 0;
-	}
-	update_option(
-		PERTINENT_BULK_STATE,
-		array(
-			'status'     => 'running',
-			'total'      => $count,
-			'done'       => 0,
-			'last_id'    => 0,
-			'started_at' => time(),
-			'error'      => '',
-		),
-		false
-	);
-	wp_clear_scheduled_hook( 'pertinent_bulk_sync' );
-	wp_schedule_single_event( time(), 'pertinent_bulk_sync' );
-}
-
-/**
- * Bulk sync progress.
- *
- * @return array<string,mixed>
- */
-function pertinent_bulk_sync_state() {
-	$state = get_option( PERTINENT_BULK_STATE, array() );
-	return wp_parse_args(
-		is_array( $state ) ? $state : array(),
-		array(
-			'status'  => 'idle',
-			'total'   => 0,
-			'done'    => 0,
-			'last_id' => 0,
-			'error'   => '',
-		)
-	);
-}
-
-/**
- * Cron `pertinent_bulk_sync`: sends the next batch with `POST /v1/content/bulk` and schedules the next one.
- *
- * @return array<string,mixed> The new state.
- */
-function pertinent_bulk_sync_batch() {
-	$state = pertinent_bulk_sync_state();
-	if ( 'running' !== $state['status'] ) {
-		return $state;
-	}
-	$posts = get_posts(
-		array(
-			'post_type'        => pertinent_synced_post_types(),
-			'post_status'      => 'publish',
-			'posts_per_page'   => PERTINENT_BULK_BATCH,
-			'orderby'          => 'ID',
-			'order'            => 'ASC',
-			'no_found_rows'    => true,
-			'suppress_filters' => false,
-			'pertinent_after'  => (int) $state['last_id'],
-		)
-	);
-	if ( ! $posts ) {
-		$state['status'] = 'done';
-		update_option( PERTINENT_BULK_STATE, $state, false );
-		return $state;
-	}
-	$items = array();
-	foreach ( $posts as $post ) {
-		$items[] = array( 'id' => (string) $post->ID ) + pertinent_catalog_item( $post );
-	}
-	$result = pertinent_sidecar_request(
-		'POST',
-		'/v1/content/bulk',
-		array( 'items' => $items ),
-		array(
-			'breaker'    => false,
-			'timeout_ms' => 10000,
-		)
-	);
-	if ( is_wp_error( $result ) ) {
-		$state['error'] = $result->get_error_message();
-		update_option( PERTINENT_BULK_STATE, $state, false );
-		wp_schedule_single_event( time() + 60, 'pertinent_bulk_sync' );
-		return $state;
-	}
-	$last             = end( $posts );
-	$state['done']   += count( $posts );
-	$state['last_id'] = $last->ID;
-	$state['error']   = '';
-	update_option( PERTINENT_BULK_STATE, $state, false );
-	wp_schedule_single_event( time(), 'pertinent_bulk_sync' );
-	return $state;
-}
-
-/**
- * `posts_where`: the bulk sync's keyset pagination (ID > last id), cheaper than OFFSET on big sites.
- *
- * @param string   $where Where clause.
- * @param WP_Query $query Query.
- * @return string
- */
-function pertinent_bulk_posts_where( $where, $query ) {
-	$after = $query->get( 'pertinent_after' );
-	if ( '' !== $after && null !== $after ) {
-		global $wpdb;
-		$where .= $wpdb->prepare( " AND {$wpdb->posts}.ID > %d", (int) $after );
-	}
-	return $where;
 }

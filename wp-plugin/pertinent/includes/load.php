@@ -17,6 +17,7 @@ require_once __DIR__ . '/visitor.php';
 require_once __DIR__ . '/meta.php';
 require_once __DIR__ . '/variants.php';
 require_once __DIR__ . '/catalog-sync.php';
+require_once __DIR__ . '/bulk-sync.php';
 require_once __DIR__ . '/slot-render.php';
 require_once __DIR__ . '/slots.php';
 require_once __DIR__ . '/rate-limit.php';
