@@ -20,6 +20,7 @@ from ..config import load_config
 from ..modelset.writer import promote, write_model_set
 from ..recsys.classifiers import ChurnModel, VariantScorer
 from ..recsys.features import FEATURE_NAMES
+from ..recsys.hybrid import HybridRecommender
 from ..recsys.visitor import VISITOR_FEATURES
 from . import gate
 from .io import InputReport, read_content, read_events
@@ -119,7 +120,7 @@ def train(events: pd.DataFrame, items, models_dir, **options) -> TrainResult:
 def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, progress=print,
           event_weights: dict | None = None, seed: int = 7, k: int = 10, margin: float = 0.05,
           live_margin: float = 0.0, max_cases: int = 3000, write: bool = True, inputs: dict | None = None,
-          promote_on_pass: bool = True) -> TrainResult:
+          promote_on_pass: bool = True, refit_all: bool = True) -> TrainResult:
     """Train, evaluate, gate; write the model set and promote it when the gate passes (or force).
 
     promote_on_pass=False writes a passing set without promoting it: `pertinent worker` sends it out
@@ -154,7 +155,7 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     with timer("evaluation on the test window"):
         ranking = evaluate_ranking(model, test_cases, k, sum(t != "variant" for t in types.values()))
         ranking_pop = evaluate_ranking(popular, test_cases, k, sum(t != "variant" for t in types.values()))
-        live = evaluate_live(models_dir, test_cases, k, len(types), progress)
+        live = evaluate_live(models_dir, test_cases, k, len(types), progress, test_start=t_test)
         pairs = next_view_pairs(events, t_test, t_end + 1, types, seed=seed)
         read_next = evaluate_read_next(model, pairs, k)
         read_next_pop = evaluate_read_next(popular, pairs, k)
@@ -172,12 +173,24 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     result = TrainResult(None, None, False, verdict, metrics, baselines, rows, inputs or {}, timings)
     if not write:
         return result
-    artifacts = {"recommender": model,
+    served = model
+    if refit_all:
+        # Serve what was measured, refit on every event: the popularity prior, transitions and
+        # collaborative lists then include the latest weeks instead of stopping at the 70% mark.
+        with timer("refit the served recommender on all events"):
+            served = HybridRecommender(event_weights=weights, l2=model.l2).fit(items, events)
+            served.blend_ = dict(model.blend_)
+            served.drop_training_state()
+        hyper_note = "served recommender refit on all events with the hyperparameters chosen above"
+    else:
+        hyper_note = "served recommender as evaluated (fit on the first 70%)"
+    artifacts = {"recommender": served,
                  "variant_scorer": VariantScorer(features, classifiers["click"]["model"],
                                                  classifiers["conversion"]["model"]),
                  "risk": ChurnModel(model, classifiers["churn"]["model"],
                                     classifiers["churn"]["info"]["horizon_days"])}
-    hyper = {"recommender": rec_params, "seed": seed, "event_weights": weights, "split": [0.70, 0.15, 0.15],
+    hyper = {"recommender": {**rec_params, "served": hyper_note}, "seed": seed, "event_weights": weights,
+             "split": [0.70, 0.15, 0.15],
              **{name: c["info"] for name, c in classifiers.items()}}
     with timer("writing the model set and report"):
         path = write_model_set(
