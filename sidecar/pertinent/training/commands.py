@@ -49,7 +49,8 @@ def cmd_train(args) -> int:
 
     progress = (lambda line: print(line, file=sys.stderr, flush=True)) if args.json else \
         (lambda line: print(line, flush=True))
-    options = dict(force=args.force, progress=progress, seed=args.seed, k=args.k, margin=args.margin)
+    options = dict(force=args.force, progress=progress, seed=args.seed, k=args.k, margin=args.margin,
+                   live_margin=args.live_margin)
     items = None
     if args.from_wordpress:
         from .wordpress import fetch_catalog
@@ -151,6 +152,8 @@ def register(subparsers) -> None:
     train.add_argument("--k", type=int, default=10, help="ranking cut-off k (default 10)")
     train.add_argument("--margin", type=float, default=0.05,
                        help="relative margin the ranking must beat the popularity baseline by (default 0.05)")
+    train.add_argument("--live-margin", type=float, default=0.0,
+                       help="relative margin the ranking must beat the live set by (default 0)")
     train.set_defaults(func=_guarded(cmd_train))
 
     evaluate = subparsers.add_parser("evaluate", help="evaluate an existing model set on events and content")
