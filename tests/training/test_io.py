@@ -80,3 +80,14 @@ def test_content_without_id_is_an_error(tmp_path):
     with pytest.raises(TrainingInputError) as err:
         read_content(path)
     assert (err.value.line, err.value.column) == (3, 1)
+
+
+def test_parquet_native_timestamps_and_missing_values(tmp_path):
+    stamps = pd.to_datetime(["2026-01-02T00:00:00Z", "2026-01-03T10:00:00Z"], utc=True)
+    events = pd.DataFrame({"visitor_id": ["v1", "v2"], "event_type": ["view", "conversion"],
+                           "timestamp": stamps, "content_id": ["1", "2"], "value": [None, 2.5]})
+    events.to_parquet(tmp_path / "e.parquet")
+    out = read_events(tmp_path / "e.parquet")
+    assert list(out["ts"]) == [pd.Timestamp("2026-01-02T00:00:00Z").timestamp(),
+                               pd.Timestamp("2026-01-03T10:00:00Z").timestamp()]
+    assert out["value"].isna().tolist() == [True, False]
