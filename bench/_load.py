@@ -51,9 +51,9 @@ function done(summary, latency, requests)
                  + summary.errors.write + summary.errors.timeout
   io.write(string.format(
     '\nBENCH_JSON {"p50": %f, "p95": %f, "p99": %f, "requests": %d, "seconds": %f, "errors": %d, ' ..
-    '"cache_hits": %d, "answers": %d}\n',
+    '"cache_hits": %d, "answers": %d, "mean": %f, "max": %f}\n',
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.requests, summary.duration / 1e6, errors, h, a))
+    summary.requests, summary.duration / 1e6, errors, h, a, latency.mean / 1000, latency.max / 1000))
 end
 """
 
@@ -63,6 +63,7 @@ class LoadResult:
     p50: float
     p95: float
     p99: float
+    mean: float
     rps: float
     errors: int
     cache_hit_share: float | None
@@ -98,4 +99,4 @@ def run_wrk(url: str, key: str, mode: str, seconds: float, connections: int, bod
     data = json.loads(line.split(" ", 1)[1])
     share = data["cache_hits"] / data["answers"] if mode != "floor" and data["answers"] else None
     rps = data["requests"] / data["seconds"]
-    return LoadResult(data["p50"], data["p95"], data["p99"], rps, data["errors"], share)
+    return LoadResult(data["p50"], data["p95"], data["p99"], data["mean"], rps, data["errors"], share)

@@ -15,7 +15,9 @@ def _worker(args) -> tuple[list[float], int, int]:
     url, key, mode, seconds, body, visitors, items, offset = args
     parts = urlsplit(url)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    latencies, errors, hits, counter = [], 0, 0, offset * 1_000_000
+    # A "cold" (visitor, page) pair repeats only when counters differ by a multiple of 2,000,000 (visitors
+    # x items / gcd); wrk's counters start at multiples of 1,000,000, so ours start 777,777 past one.
+    latencies, errors, hits, counter = [], 0, 0, offset * 1_000_000 + 777_777
     deadline = time.perf_counter() + seconds
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
     while time.perf_counter() < deadline:
@@ -46,12 +48,12 @@ def _worker(args) -> tuple[list[float], int, int]:
 
 def run_python(url: str, key: str, mode: str, seconds: float, connections: int, body: str = "",
                visitors: int = 1, items: int = 1) -> LoadResult:
-    jobs = [(url, key, mode, seconds, body, visitors, items, i) for i in range(connections)]
+    jobs = [(url, key, mode, seconds, body, visitors, items, i + 1) for i in range(connections)]
     with Pool(connections) as pool:
         parts = pool.map(_worker, jobs)
     latencies = np.array([x for p in parts for x in p[0]]) * 1000
     errors, hits = sum(p[1] for p in parts), sum(p[2] for p in parts)
     p50, p95, p99 = (float(np.percentile(latencies, q)) for q in (50, 95, 99))
     share = hits / len(latencies) if mode != "floor" and len(latencies) else None
-    return LoadResult(p50, p95, p99, len(latencies) / seconds, errors, share)
+    return LoadResult(p50, p95, p99, float(latencies.mean()), len(latencies) / seconds, errors, share)
 
