@@ -74,3 +74,21 @@ def test_train_from_the_store_promotes_a_set_the_sidecar_can_load(demo_site, tmp
     assert result.promoted and live_version(tmp_path / "models") == result.version
     assert result.metrics["ranking"]["overall"]["ndcg@10"] > \
         1.3 * result.baseline_metrics["ranking_popularity"]["overall"]["ndcg@10"]
+
+
+def test_a_running_sidecar_picks_up_the_promoted_set_without_restart(trained, demo_site, tmp_path):
+    import shutil
+
+    from pertinent.modelset.registry import ModelRegistry
+
+    first, shared = trained
+    models = tmp_path / "models"
+    shutil.copytree(shared, models)
+    registry = ModelRegistry(models, reload_interval=0.0)
+    assert registry.load() and registry.current().version == first.version
+    result = run(["train", "--events", demo_site["events_path"], "--content", demo_site["content_path"],
+                  "--models", str(models), "--force", "--json"])
+    assert result == 0
+    registry.maybe_reload()
+    assert registry.current().version == live_version(models) != first.version
+    assert registry.current().recommender is not None
