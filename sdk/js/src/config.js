@@ -1,35 +1,27 @@
 // Settings from the script tag's data- attributes. Every one has a default, so a bare tag works:
 // <script defer src=".../pertinent.min.js" data-endpoint="https://sidecar/v1" data-site-key="KEY">
 export function readConfig(script, loc) {
-  const d = (script && script.dataset) || {};
+  const d = script?.dataset || {};
   const endpoint = (d.endpoint || '').replace(/\/+$/, '');
   return {
     endpoint,
     key: d.siteKey,
-    timeout: num(d.timeout, 300),
-    budget: num(d.antiflicker, 300),
+    timeout: +d.timeout || 300,
+    budget: +d.antiflicker || 300,
     consentRequired: flag(d.requireConsent),
     respectDnt: flag(d.respectDnt),
     debug: flag(d.debug),
     // Absent stays undefined, so JSON leaves the key out (a null would fail strict schemas).
     contentId: d.contentId || undefined,
-    sameOrigin: sameOrigin(endpoint, loc),
+    // Rendered fragments are trusted only from the site's own origin (the WordPress REST proxy). A
+    // malformed endpoint throws here, and the snippet then leaves the page alone.
+    sameOrigin: new URL(endpoint, loc.href).origin === loc.origin,
   };
 }
 
 // A data- flag is on when present, unless it says "false" or "0".
 export function flag(v) {
   return v != null && v !== 'false' && v !== '0';
-}
-
-export function num(v, dflt) {
-  return +v || dflt;
-}
-
-// Rendered fragments are trusted only from the site's own origin (the WordPress REST proxy).
-// A malformed endpoint throws here, and the snippet then leaves the page alone.
-export function sameOrigin(endpoint, loc) {
-  return new URL(endpoint, loc.href).origin === loc.origin;
 }
 
 // WordPress without pretty permalinks has a query in its REST base (index.php?rest_route=/pertinent/v1).

@@ -14,9 +14,14 @@ export function slotRequest(el) {
   return s;
 }
 
-export function device(win) {
+// Where the page is seen: sent with the decide request and with every event.
+export function where(win) {
   const w = win.innerWidth || 1024;
-  return w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop';
+  return {
+    url: win.location.href,
+    referrer: win.document.referrer,
+    device: w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop',
+  };
 }
 
 // What the page knows about this view; the sidecar keeps the referrer's host and the url's path only.
@@ -25,15 +30,7 @@ export function pageContext(cfg, win, consent) {
   for (const [k, v] of new URLSearchParams(win.location.search)) {
     if (k.startsWith('utm_')) utm[k.slice(4)] = v;
   }
-  return {
-    url: win.location.href,
-    content_id: cfg.contentId,
-    referrer: win.document.referrer,
-    utm,
-    device: device(win),
-    locale: win.navigator.language,
-    consent,
-  };
+  return { ...where(win), content_id: cfg.contentId, utm, locale: win.navigator.language, consent };
 }
 
 // POST with a text/plain JSON body and the key in the query: a "simple" request, so no CORS preflight.

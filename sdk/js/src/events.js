@@ -1,6 +1,7 @@
 // Behaviour events, queued and sent in batches with sendBeacon (fetch keepalive as the fallback), as a
 // text/plain JSON body so no CORS preflight is needed; the page going hidden sends what is queued.
 import { apiUrl } from './config.js';
+import { attempt } from './storage.js';
 
 export function makeQueue(cfg, win, base) {
   let q = [];
@@ -10,12 +11,9 @@ export function makeQueue(cfg, win, base) {
     const url = apiUrl(cfg, 'events');
     const n = win.navigator;
     q = [];
-    try {
-      if (n.sendBeacon(url, body)) return;
-    } catch (e) { /* no sendBeacon: fetch */ }
-    try {
-      win.fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {});
-    } catch (e) { /* dropped, silently */ }
+    // sendBeacon, or fetch where it is missing or refuses; dropped silently when both fail.
+    attempt(() => n.sendBeacon(url, body))
+      || attempt(() => win.fetch(url, { method: 'POST', body, keepalive: true }).catch(() => {}));
   };
   // base() is null while tracking is disabled: nothing is queued then, not even anonymously. Without an
   // endpoint (a tag missing data-endpoint) there is nowhere to send to.

@@ -3,7 +3,7 @@
 import { readConfig } from './config.js';
 import { makeStorage, sessionId } from './storage.js';
 import { setConsent, visitorId } from './consent.js';
-import { device, pageContext, requestDecision, slotRequest } from './decide.js';
+import { pageContext, requestDecision, slotRequest, where } from './decide.js';
 import { hide, renderSlot } from './render.js';
 import { makeQueue, watchImpression } from './events.js';
 import { onNavigate } from './spa.js';
@@ -11,7 +11,7 @@ import { onNavigate } from './spa.js';
 export function boot(win) {
   const stub = win.pertinent;
   // Defined only if absent: a second copy of the tag finds the loaded snippet and does nothing.
-  if (stub && stub.loaded) return stub;
+  if (stub?.loaded) return stub;
   const doc = win.document;
   const cfg = readConfig(doc.currentScript || doc.querySelector('script[data-endpoint]'), win.location);
   const log = cfg.debug ? (...a) => win.console.log('[pertinent]', ...a) : () => {};
@@ -24,7 +24,8 @@ export function boot(win) {
   };
   const store = makeStorage(win);
   const seen = new WeakSet();
-  // What each decided slot shows, by slot name (clicks and conversions join their decision through it).
+  // What each decided slot shows, by slot name (clicks and conversions join their decision through it),
+  // and the page's latest decision and arm (for conversions without a slot).
   const decided = {};
   let last = {};
   // Ids for requests and events; null while tracking is disabled (no consent, Do-Not-Track, GPC).
@@ -34,30 +35,40 @@ export function boot(win) {
   };
   const queue = makeQueue(cfg, win, () => {
     const b = ids();
-    const context = { device: device(win), url: win.location.href, referrer: doc.referrer };
-    return b && { ...b, context };
+    return b && { ...b, context: where(win) };
   });
 
+  // A slot shown under a decision: its impression (half visible for a second), clicks and conversions join
+  // that decision. The one path for slots decided here and for those the server already rendered.
+  const track = (el, res, shown) => {
+    const slot = el.dataset.pertinentSlot;
+    last = { decision_id: res.decision_id, arm: res.arm };
+    const st = (decided[slot] = { slot, ...last, content_id: shown[0] });
+    // One impression per item shown, or one without an item when the default stayed (control).
+    watchImpression(win, el, safe(() => (shown.length ? shown : [st.content_id]).forEach(
+      (id) => queue.push({ type: 'impression', ...st, content_id: id }))));
+  };
+
   const personalize = () => {
-    const els = [...doc.querySelectorAll('[data-pertinent-slot]')].filter((el) => !seen.has(el));
+    // A slot the server rendered (WordPress server mode) is never decided again: it is tracked with the
+    // decision, arm and items in its markup (not at all without a decision: the server's call failed).
+    const els = [...doc.querySelectorAll('[data-pertinent-slot]')].filter((el) => {
+      const d = el.dataset;
+      if (seen.has(el)) return;
+      seen.add(el);
+      if (d.pertinentRendered != 'server') return true;
+      if (d.pertinentDecision) track(el, { decision_id: d.pertinentDecision, arm: d.pertinentArm },
+        [...el.querySelectorAll('[data-pertinent-content-id]')].map((n) => n.dataset.pertinentContentId));
+    });
     if (!els.length || !cfg.endpoint) return;
-    els.forEach((el) => seen.add(el));
     const reveal = hide(els.filter((el) => el.hasAttribute('data-pertinent-antiflicker')), cfg, win);
     const who = ids();
     const body = { ...who, context: pageContext(cfg, win, !!who), slots: els.map(slotRequest) };
     requestDecision(cfg, win, body)
       .then((res) => {
-        last = res;
         for (const el of els) {
-          const slot = el.dataset.pertinentSlot;
-          const r = res.slots && res.slots[slot];
-          if (!r) continue;
-          const shown = renderSlot(el, r, cfg, doc, win.location) || [];
-          const st = { slot, decision_id: res.decision_id, arm: res.arm, content_id: shown[0] };
-          decided[slot] = st;
-          // One impression per item shown, or one without an item when the default stayed (control).
-          watchImpression(win, el, safe(() => (shown.length ? shown : [st.content_id]).forEach(
-            (id) => queue.push({ type: 'impression', ...st, content_id: id }))));
+          const r = res.slots?.[el.dataset.pertinentSlot];
+          if (r) track(el, res, renderSlot(el, r, cfg, doc, win.location) || []);
         }
         doc.dispatchEvent(new win.CustomEvent('pertinent:decided', { detail: res }));
       })
@@ -67,35 +78,29 @@ export function boot(win) {
 
   const commands = {
     track: (type, props) => queue.push({ type, ...props }),
-    convert: (props = {}) => {
-      const joined = decided[props.slot] || { decision_id: last.decision_id, arm: last.arm };
-      queue.push({ type: 'conversion', ...joined, ...props });
-    },
+    convert: (props = {}) => queue.push({ type: 'conversion', ...(decided[props.slot] || last), ...props }),
     consent: (granted) => setConsent(granted, store),
     flush: () => queue.send(),
   };
-  const api = function (cmd, ...args) {
-    safe(commands[cmd])(...args);
-  };
+  // An unknown command throws inside safe(), so it is ignored (logged with data-debug).
+  const api = safe((cmd, ...args) => commands[cmd](...args));
   api.loaded = true;
   win.pertinent = api;
   // Calls made through the queue stub before the snippet loaded, in order (consent first if given first).
-  for (const args of (stub && stub.q) || []) api(...args);
+  for (const args of stub?.q || []) api(...args);
 
   doc.addEventListener('click', safe((e) => {
     const t = e.target;
-    const el = t.closest('[data-pertinent-slot]');
-    const st = el && decided[el.dataset.pertinentSlot];
-    const item = st && t.closest('[data-pertinent-content-id]');
-    const id = item && { content_id: item.getAttribute('data-pertinent-content-id') };
-    if (st) queue.push({ type: 'click', ...st, ...id });
+    const st = decided[t.closest('[data-pertinent-slot]')?.dataset.pertinentSlot];
+    // The item clicked, else the slot's first item.
+    const item = t.closest('[data-pertinent-content-id]');
+    if (st) queue.push({ type: 'click', ...st, content_id: item?.dataset.pertinentContentId ?? st.content_id });
   }), true);
 
   // Dwell: time visible since the page (or the single-page view) started or came back into view.
   let since = Date.now();
   const leave = safe(() => {
-    const seconds = (Date.now() - since) / 1000;
-    if (since) queue.push({ type: 'dwell', value: seconds, content_id: cfg.contentId });
+    if (since) queue.push({ type: 'dwell', value: (Date.now() - since) / 1000, content_id: cfg.contentId });
     since = 0;
     queue.send();
   });
@@ -108,13 +113,14 @@ export function boot(win) {
     queue.push({ type: 'view', content_id: cfg.contentId });
     personalize();
   });
-  onNavigate(win, safe(() => {
+  // (leave and start are safe themselves.)
+  onNavigate(win, () => {
     leave();
     since = Date.now();
     // The first page's content id does not describe the next one; the url path still does.
     cfg.contentId = undefined;
     start();
-  }));
+  });
   const begin = safe(() => {
     start();
     // Slots rendered later (routers render after pushState, client-side widgets) get their own decision.

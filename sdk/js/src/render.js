@@ -1,13 +1,11 @@
 // Swaps a slot's default content for the site's own content. Nothing from the response becomes HTML
 // except the page's own templates and, from the same-origin WordPress proxy, its escaped fragment.
+import { attempt } from './storage.js';
 
 // An http(s) link on this site (or relative to it); anything else (javascript:, data:, elsewhere) is null.
 export function safeUrl(u, loc) {
-  try {
-    const x = new URL(u, loc.href);
-    if (u && /^https?:$/.test(x.protocol) && site(x) === site(loc)) return x.href;
-  } catch (e) { /* not a URL */ }
-  return null;
+  const x = attempt(() => new URL(u, loc.href));
+  return u && x && /^https?:$/.test(x.protocol) && site(x) === site(loc) ? x.href : null;
 }
 
 // Same site: the same host, give or take "www.".
@@ -16,7 +14,7 @@ const site = (l) => l.hostname.replace(/^www\./, '');
 // The page's <template data-pertinent-variant="ID">, inside the slot or anywhere else on the page.
 export function findTemplate(id, doc) {
   return [...doc.querySelectorAll('template[data-pertinent-variant]')]
-    .find((t) => t.getAttribute('data-pertinent-variant') === String(id));
+    .find((t) => t.dataset.pertinentVariant === String(id));
 }
 
 // Returns the content ids now shown, or null when the default content stays. A banner or CTA shows the
@@ -35,7 +33,7 @@ export function renderSlot(slot, res, cfg, doc, loc) {
     const list = one ? box.content : box.content.appendChild(doc.createElement('ul'));
     for (const id of ids) {
       const t = findTemplate(id, doc);
-      const item = (res.items || []).find((i) => i.id == id) || {};
+      const item = res.items?.find((i) => i.id == id) || {};
       const href = !one && safeUrl(item.url, loc);
       let node = t ? t.content.cloneNode(true) : href && item.title && doc.createElement('a');
       if (!node || (one && shown.length)) continue;

@@ -3,18 +3,18 @@ export function onNavigate(win, cb) {
   const h = win.history;
   const loc = win.location;
   const push = h.pushState;
-  let last = loc.pathname + loc.search;
+  const path = () => loc.pathname + loc.search;
+  let last = path();
   const check = () => {
-    const now = loc.pathname + loc.search;
-    if (now !== last) {
-      last = now;
+    if (path() !== last) {
+      last = path();
       cb();
     }
   };
+  // pushState returns nothing, so the wrapper returns nothing either.
   h.pushState = function () {
-    const r = push.apply(this, arguments);
+    push.apply(this, arguments);
     check();
-    return r;
   };
   win.addEventListener('popstate', check);
 }

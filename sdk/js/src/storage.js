@@ -1,29 +1,25 @@
 // First-party storage that never throws: localStorage, then a cookie, then memory (all may be blocked).
 // Values are ids and flags, so nothing needs encoding.
+
+// What fn returns, or undefined when it throws (blocked storage, a missing API, a malformed URL).
+export function attempt(fn) {
+  try {
+    return fn();
+  } catch (e) { /* undefined */ }
+}
+
 export function makeStorage(win) {
   const mem = {};
   return {
-    get(k) {
-      try {
-        const v = win.localStorage.getItem(k);
-        if (v != null) return v;
-      } catch (e) { /* blocked: try the cookie */ }
-      try {
-        const m = win.document.cookie.match('(^|; )' + k + '=([^;]*)');
-        if (m) return m[2];
-      } catch (e) { /* blocked too */ }
-      return mem[k];
-    },
-    // Setting null removes the key.
+    get: (k) => attempt(() => win.localStorage.getItem(k))
+      ?? attempt(() => win.document.cookie.match('(^|; )' + k + '=([^;]*)')[2])
+      ?? mem[k],
+    // Setting null removes the key; the cookie is written only when localStorage is blocked.
     set(k, v) {
       mem[k] = v;
-      try {
-        return v == null ? win.localStorage.removeItem(k) : win.localStorage.setItem(k, v);
-      } catch (e) { /* fall back to a cookie */ }
-      try {
-        const age = v == null ? 0 : 31536000;
-        win.document.cookie = k + '=' + (v ?? '') + ';max-age=' + age + ';path=/;SameSite=Lax';
-      } catch (e) { /* memory only */ }
+      attempt(() => (v == null ? win.localStorage.removeItem(k) : win.localStorage.setItem(k, v), 1))
+        || attempt(() => (win.document.cookie = k + '=' + (v == null ? ';max-age=0' : v + ';max-age=31536000')
+          + ';path=/;SameSite=Lax'));
     },
   };
 }
@@ -31,13 +27,12 @@ export function makeStorage(win) {
 // A tab's session id lives in sessionStorage, so it ends with the tab; per page when that is blocked.
 export function sessionId(win) {
   const k = 'pertinent_sid';
-  try {
+  return attempt(() => {
     const s = win.sessionStorage;
-    if (!s.getItem(k)) s.setItem(k, randomId(win));
-    return s.getItem(k);
-  } catch (e) {
-    return (win.__pertinentSid = win.__pertinentSid || randomId(win));
-  }
+    let v = s.getItem(k);
+    if (!v) s.setItem(k, (v = randomId(win)));
+    return v;
+  }) || (win.__pertinentSid = win.__pertinentSid || randomId(win));
 }
 
 // 128 random bits as hex; getRandomValues works on plain http too (randomUUID does not).

@@ -175,3 +175,115 @@ test('slots rendered after load (client-side widgets, routers) get their own dec
   assert.equal(p.requests.length, 2);
   assert.deepEqual(p.requests[1][1].slots.map((s) => s.name), ['more']);
 });
+
+// What WordPress server mode prints: slots already decided, with the decision, arm and items in the markup.
+function serverPage({ script = {}, clientSlot = false, failed = false } = {}) {
+  const requests = [];
+  const beacons = [];
+  const observers = [];
+  const win = makeWindow('https://site.example/three-slots/', {
+    navigator: { language: 'en', sendBeacon: (url, body) => beacons.push([url, JSON.parse(body)]) },
+    fetch: async (url, init) => {
+      requests.push([url, JSON.parse(init.body)]);
+      return { ok: true, json: async () => ANSWER };
+    },
+    // Each slot gets its observer; a test says when one is half visible, and the second passes at once.
+    IntersectionObserver: class {
+      constructor(cb) { this.cb = cb; observers.push(this); }
+      observe(target) { this.target = target; }
+      disconnect() {}
+    },
+    setTimeout: (fn) => { fn(); return 1; },
+  });
+  const doc = win.document;
+  doc.currentScript = el(doc, 'script', { 'data-endpoint': 'https://site.example/wp-json/pertinent/v1', ...script });
+  const server = (name, kind, attrs, children) => el(doc, 'div', {
+    'data-pertinent-slot': name, 'data-pertinent-kind': kind, 'data-pertinent-rendered': 'server', ...attrs,
+  }, children);
+  const decided = failed ? { 'data-pertinent-source': 'default', 'data-pertinent-reason': 'pertinent_circuit_open' }
+    : { 'data-pertinent-decision': 'srv-1', 'data-pertinent-arm': 'model', 'data-pertinent-source': 'model' };
+  const hero = server('hero', 'banner', decided, failed ? [el(doc, 'p', {}, ['default hero'])]
+    : [el(doc, 'div', { class: 'pertinent-variant', 'data-pertinent-content-id': '13' }, ['Spring sale'])]);
+  const recs = server('recs', 'recommendations', decided, failed ? [el(doc, 'p', {}, ['default recs'])]
+    : [el(doc, 'ul', {}, ['4', '5', '6'].map((id) => el(doc, 'li', { 'data-pertinent-content-id': id },
+      [el(doc, 'a', { href: '/post/' + id }, ['Post ' + id])])))]);
+  const cta = server('cta', 'cta', { ...decided, 'data-pertinent-source': 'default' }, [el(doc, 'p', {}, ['default cta'])]);
+  for (const s of [hero, recs, cta]) doc.body.appendChild(s);
+  if (clientSlot) doc.body.appendChild(el(doc, 'div', { 'data-pertinent-slot': 'more', 'data-pertinent-count': '2' }, ['default list']));
+  const see = (slot) => observers.find((o) => o.target === slot).cb([{ intersectionRatio: 1 }]);
+  return { win, doc, hero, recs, cta, requests, beacons, observers, see };
+}
+
+const sent = (p) => p.beacons.flatMap(([, body]) => body.events);
+
+test('server-rendered slots are not decided again: no decide request when every slot is one', async () => {
+  const p = serverPage();
+  boot(p.win);
+  await tick();
+  assert.equal(p.requests.length, 0);
+  assert.equal(p.hero.textContent, 'Spring sale', 'the markup stays as the server rendered it');
+  assert.equal(p.observers.length, 3, 'every server slot is watched for its impression');
+  hidePage(p);
+  assert.deepEqual(sent(p).map((e) => e.type), ['view', 'dwell'], 'the page view is sent as usual');
+});
+
+test('impressions, clicks and conversions of server-rendered slots carry the server decision', async () => {
+  const p = serverPage();
+  boot(p.win);
+  await tick();
+  p.see(p.hero);
+  p.see(p.recs);
+  p.see(p.cta);
+  p.doc.dispatchEvent({ type: 'click', target: p.recs.querySelectorAll('a[href]')[1] });
+  p.win.pertinent('convert', { value: 9 });
+  hidePage(p);
+  const events = sent(p);
+  const imp = events.filter((e) => e.type === 'impression').map((e) => [e.slot, e.content_id, e.decision_id, e.arm]);
+  assert.deepEqual(imp, [
+    ['hero', '13', 'srv-1', 'model'],
+    ['recs', '4', 'srv-1', 'model'], ['recs', '5', 'srv-1', 'model'], ['recs', '6', 'srv-1', 'model'],
+    // The default stayed (control or nothing usable): one impression without an item, as for client slots.
+    ['cta', undefined, 'srv-1', 'model'],
+  ]);
+  const click = events.find((e) => e.type === 'click');
+  assert.deepEqual([click.slot, click.content_id, click.decision_id, click.arm], ['recs', '5', 'srv-1', 'model']);
+  const conv = events.find((e) => e.type === 'conversion');
+  assert.deepEqual([conv.decision_id, conv.arm, conv.value], ['srv-1', 'model', 9], 'joined to the page decision');
+  assert.match(click.visitor_id, /^[0-9a-f]{32}$/);
+});
+
+test('a page with server and client slots asks only for the client ones', async () => {
+  const p = serverPage({ clientSlot: true });
+  boot(p.win);
+  await tick();
+  assert.equal(p.requests.length, 1);
+  assert.deepEqual(p.requests[0][1].slots.map((s) => s.name), ['more']);
+  p.see(p.hero);
+  hidePage(p);
+  const hero = sent(p).find((e) => e.type === 'impression' && e.slot === 'hero');
+  assert.equal(hero.decision_id, 'srv-1', 'not the client decision');
+});
+
+test('a server slot without a decision (the server call failed) is neither decided nor tracked', async () => {
+  const p = serverPage({ failed: true });
+  boot(p.win);
+  await tick();
+  assert.equal(p.requests.length, 0);
+  assert.equal(p.observers.length, 0);
+  p.doc.dispatchEvent({ type: 'click', target: p.hero.childNodes[0] });
+  hidePage(p);
+  assert.deepEqual(sent(p).map((e) => e.type), ['view', 'dwell']);
+});
+
+test('server-rendered slots without consent where it is required: nothing sent, nothing stored', async () => {
+  const p = serverPage({ script: { 'data-require-consent': '' } });
+  boot(p.win);
+  await tick();
+  p.see(p.hero);
+  p.doc.dispatchEvent({ type: 'click', target: p.recs.querySelectorAll('a[href]')[0] });
+  hidePage(p);
+  assert.equal(p.requests.length, 0);
+  assert.equal(p.beacons.length, 0);
+  assert.equal(p.win.localStorage.getItem('pertinent_vid'), null);
+  assert.equal(p.doc.cookie, '');
+});
