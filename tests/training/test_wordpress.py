@@ -88,3 +88,59 @@ def test_catalog_is_paged_and_taxonomies_resolved_to_names(wordpress, embed):
 def test_an_unreachable_site_is_a_clear_error():
     with pytest.raises(WordPressError, match="cannot connect"):
         fetch_catalog(f"http://127.0.0.1:{free_port()}", progress=lambda _: None, timeout=2)
+
+
+def _demo_site_as_wordpress(demo_site) -> dict[str, list[dict]]:
+    """The demo catalog as WordPress REST objects (posts and the plugin's variants), terms embedded."""
+    from pertinent.demo.generator import to_domain
+
+    items, _ = to_domain(demo_site["dir"])
+    term_ids: dict[tuple[str, str], int] = {}
+    out: dict[str, list[dict]] = {"posts": [], "pertinent_variant": []}
+    for item in items:
+        terms = [[{"id": term_ids.setdefault(("category", c), len(term_ids) + 1), "name": c,
+                   "taxonomy": "category"} for c in item.categories],
+                 [{"id": term_ids.setdefault(("post_tag", t), len(term_ids) + 1), "name": t,
+                   "taxonomy": "post_tag"} for t in item.tags]]
+        kind = "pertinent_variant" if item.type == "variant" else "post"
+        out["posts" if kind == "post" else kind].append({
+            "id": int(item.id), "type": kind, "status": "publish", "link": item.url,
+            "date_gmt": item.published_at.strftime("%Y-%m-%dT%H:%M:%S"), "title": {"rendered": item.title},
+            "content": {"rendered": f"<p>{item.text}</p>"}, "excerpt": {"rendered": item.excerpt},
+            "categories": [t["id"] for t in terms[0]], "tags": [t["id"] for t in terms[1]],
+            "meta": {f"pertinent_{k}": v for k, v in item.meta.items()}, "_embedded": {"wp:term": terms}})
+    return out
+
+
+def test_train_from_wordpress_catalog_and_an_events_file(demo_site, tmp_path):
+    import argparse
+
+    from pertinent.training.commands import register
+
+    collections = _demo_site_as_wordpress(demo_site)
+
+    class DemoWordPress(FakeWordPress):
+        def do_GET(self):
+            url = urlparse(self.path)
+            q = {k: v[0] for k, v in parse_qs(url.query).items()}
+            page, per = int(q.get("page", 1)), int(q.get("per_page", 10))
+            kind = url.path.rsplit("/", 1)[-1]
+            rows = collections.get(kind, [])
+            return self._send(rows[(page - 1) * per: page * per], total_pages=max(1, -(-len(rows) // per)))
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), DemoWordPress)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        parser = argparse.ArgumentParser()
+        register(parser.add_subparsers(dest="command", required=True))
+        args = parser.parse_args(["train", "--from-wordpress", f"http://127.0.0.1:{server.server_address[1]}",
+                                  "--events", demo_site["events_path"], "--models", str(tmp_path / "m"),
+                                  "--force", "--json"])
+        assert args.func(args) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    manifest = json.loads(next((tmp_path / "m").glob("2*/manifest.json")).read_text())
+    assert manifest["rows"]["content"] == demo_site["content"]
+    ranking = manifest["metrics"]["ranking"]["overall"]["ndcg@10"]
+    assert ranking > 1.3 * manifest["baseline_metrics"]["ranking_popularity"]["overall"]["ndcg@10"]
