@@ -1,0 +1,1 @@
+"""The demo site: a seeded generator of a realistic catalog and of visitors browsing it (generator.py)."""
