@@ -109,6 +109,8 @@ def cmd_evaluate(args) -> int:
         print(json.dumps(result, default=str, indent=2))
         return 0
     print(f"model set {result['version']} on the last 15% of {args.events}:")
+    if result.get("warning"):
+        print(f"  warning: {result['warning']}")
     for name, block in (("model", result["metrics"]), ("baseline", result["baseline_metrics"])):
         for key, value in block.items():
             shown = value.get("overall", value)

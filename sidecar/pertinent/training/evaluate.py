@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..modelset.loader import load_model_set
 from ..recsys.classifiers import positive_proba
+from .liveset import _end
 from .metrics import classification_metrics
 from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_responses, replay
@@ -27,6 +28,10 @@ def evaluate_model_set(path, events: pd.DataFrame, items, *, k: int = 10, test_s
     popular = popularity_baseline(events[events["ts"] < t_test], types, weights or {})
     out = {"version": ms.version, "window": {"start": t_test, "end": float(ts.max())}, "k": k,
            "metrics": {}, "baseline_metrics": {}}
+    trained_until = _end(ms.manifest)
+    if trained_until is not None and trained_until > t_test:
+        out["warning"] = ("the set was trained on events inside this window: its metrics here are "
+                          "optimistic; evaluate on events newer than its data_range.end")
     if ms.recommender is not None:
         out["metrics"]["ranking"] = evaluate_ranking(ms.recommender, cases, k, n_posts)
         out["baseline_metrics"]["ranking_popularity"] = evaluate_ranking(popular, cases, k, n_posts)
