@@ -174,16 +174,21 @@ function pertinent_page_buffer_active() {
  */
 function pertinent_page_slot_placeholder( $slot, $default ) {
 	/**
-	 * Filters whether the JS snippet is also loaded on server-rendered pages (for behaviour events). Off by
-	 * default: the snippet must first learn to treat `data-pertinent-rendered="server"` slots as decided.
+	 * Filters whether the JS snippet is also loaded on server-rendered pages. On by default: it records the
+	 * view, impressions, clicks and dwell of the slots rendered here, with the decision, arm and content ids
+	 * in their markup, and never decides a `data-pertinent-rendered="server"` slot a second time. The consent
+	 * rules are those of browser mode: with "require consent" it stores and sends nothing before consent,
+	 * and the REST proxy drops events without it.
 	 *
 	 * @param bool $enqueue Whether to load the snippet.
 	 */
-	if ( apply_filters( 'pertinent_snippet_in_server_mode', false ) ) {
+	if ( apply_filters( 'pertinent_snippet_in_server_mode', true ) ) {
 		pertinent_snippet_needed();
 	}
-	$index       = count( $GLOBALS['pertinent_page_buffer']['slots'] );
-	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper( $slot, $default, array( 'source' => 'default' ) ) . '<!--/pertinent-slot:' . $index . '-->';
+	$index = count( $GLOBALS['pertinent_page_buffer']['slots'] );
+	// Marked server-rendered too: a placeholder left in the page (its buffer closed early) keeps its default,
+	// and the snippet neither decides it nor tracks it (it carries no decision).
+	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper( $slot, $default, array( 'rendered' => 'server', 'source' => 'default' ) ) . '<!--/pertinent-slot:' . $index . '-->';
 
 	$GLOBALS['pertinent_page_buffer']['slots'][ $index ] = array(
 		'slot'        => $slot,
