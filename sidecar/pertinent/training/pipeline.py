@@ -147,7 +147,9 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     if len(valid_cases) < 10 or len(test_cases) < 10:
         raise TrainingDataError(f"too few visitors read in the validation/test windows ({len(valid_cases)}/"
                                 f"{len(test_cases)}); need at least 10 each")
-    model, rec_params = fit_recommender(items, train_ev, valid_cases, k, weights, seed, progress, timer)
+    t_fold = float(np.quantile(ts, 0.55))
+    model, rec_params = fit_recommender(items, events, (t_fold, t_valid, t_test), valid_cases, k, weights,
+                                        seed, progress, timer)
     popular = popularity_baseline(train_ev, types, weights)
     features = click_features(model, train_ev)
     classifiers = fit_classifiers(events, model, features, (t_valid, t_test, t_end), seed, progress, timer)

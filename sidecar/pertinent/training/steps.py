@@ -10,9 +10,9 @@ from ..recsys.features import ClickFeatures
 from ..recsys.hybrid import HybridRecommender
 from .classify import fit_classifier, logistic_baseline
 from .metrics import calibration, classification_metrics, sliced
-from .ranking import evaluate_ranking
+from .ranking import ranking_cases
 from .replay import label_churn, label_responses, replay
-from .search import L2_GRID, successive_halving
+from .search import L2_GRID, fold_score, successive_halving
 
 CLICK_WINDOW_S = 1800.0
 CONVERSION_WINDOW_S = 7200.0
@@ -20,28 +20,41 @@ CONVERSION_WINDOW_S = 7200.0
 MAX_EXAMPLES = 40_000
 
 
-def fit_recommender(items, train, valid_cases, k, weights, seed, progress,
+def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress,
                     timer) -> tuple[HybridRecommender, dict]:
-    """Pick the EASE ridge on validation, then the blend by successive halving."""
+    """Pick the EASE ridge, then the blend by successive halving, on two rolling time-series folds."""
+    t_fold, t_valid, t_test = cuts
+    types = {i.id: i.type for i in items}
+    folds = []
     with timer("recommender fit (content, kNN, transitions, prior)"):
-        model = HybridRecommender(event_weights=weights, l2=L2_GRID[0]).fit(items, train)
+        model = HybridRecommender(event_weights=weights, l2=L2_GRID[0])
+        model.fit(items, events[events["ts"] < t_valid])
+    early_cases = ranking_cases(events, t_fold, t_valid, types, max_cases=len(valid_cases), seed=seed)
+    if len(early_cases) >= 10:
+        with timer("recommender fit for the earlier fold"):
+            early = HybridRecommender(event_weights=weights, l2=L2_GRID[0])
+            early.fit(items, events[events["ts"] < t_fold])
+        folds.append((early, early_cases))
+    folds.append((model, valid_cases))
     best = None
     for l2 in L2_GRID:
         with timer(f"EASE l2={l2:g}"):
-            if l2 != model.l2:
-                model.refit_l2(l2)
-            score = evaluate_ranking(model, valid_cases, k, len(items))["overall"][f"ndcg@{k}"]
-        progress(f"  l2={l2:g}: validation NDCG@{k} {score:.4f}")
+            for fold_model, _ in folds:
+                if l2 != fold_model.l2:
+                    fold_model.refit_l2(l2)
+            score = fold_score(folds, {}, k, len(items))
+        progress(f"  l2={l2:g}: mean validation NDCG@{k} over {len(folds)} fold(s) {score:.4f}")
         if best is None or score > best[0]:
             best = (score, l2)
     l2 = best[1]
-    if l2 != model.l2:
-        model.refit_l2(l2)
+    for fold_model, _ in folds:
+        if l2 != fold_model.l2:
+            fold_model.refit_l2(l2)
     with timer("blend search (successive halving)"):
-        blend, trials = successive_halving(model, valid_cases, k, len(items), seed=seed, progress=progress)
+        blend, trials = successive_halving(folds, k, len(items), seed=seed, progress=progress)
     model.blend_ = {**model.blend_, **blend}
     model.drop_training_state()
-    return model, {"l2": l2, "blend": model.blend_, "search_trials": len(trials)}
+    return model, {"l2": l2, "blend": model.blend_, "search_trials": len(trials), "folds": len(folds)}
 
 
 def popularity_baseline(train: pd.DataFrame, types: dict, weights: dict) -> PopularityRecommender:
