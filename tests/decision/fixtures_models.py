@@ -76,6 +76,17 @@ class FixedVariantScorer:
         return {v: self.scores.get(v, 0.0) for v in variant_ids}
 
 
+class ObservingVariantScorer(FixedVariantScorer):
+    """A variant scorer that records which catalog items it was told about."""
+
+    def __init__(self, scores):
+        super().__init__(scores)
+        self.observed_ = []
+
+    def observe_catalog(self, items):
+        self.observed_ = [item.id for item in items]
+
+
 def _touch(path: str) -> None:
     Path(path).write_text("unpickled!")
 

@@ -8,7 +8,7 @@ from pertinent.decision.catalog import CatalogView
 from pertinent.domain import DecideRequest, PageContext, SlotRequest
 
 from .conftest import make_item, ship
-from .fixtures_models import ContentSimilarityRecommender
+from .fixtures_models import ContentSimilarityRecommender, ObservingVariantScorer
 
 
 class Clock:
@@ -71,6 +71,19 @@ def test_the_recommender_hears_about_the_whole_catalog_once_then_only_changes(ru
     runtime.store.upsert_content([make_item(4), make_item(2, title="changed")])
     runtime.catalog.snapshot()
     assert sorted(recommender.observed_) == ["2", "4"]
+
+
+def test_the_variant_scorer_hears_about_new_variants_too(runtime):
+    items = [make_item(i, type="variant") for i in (1, 2)]
+    runtime.store.upsert_content(items)
+    ship(runtime, {"recommender": ContentSimilarityRecommender().fit(items),
+                   "variant_scorer": ObservingVariantScorer({"1": 0.5})})
+    runtime.catalog.snapshot()
+    scorer = runtime.models.current().variant_scorer
+    assert sorted(scorer.observed_) == ["1", "2"]
+    runtime.store.upsert_content([make_item(3, type="variant")])
+    runtime.catalog.snapshot()
+    assert scorer.observed_ == ["3"]
 
 
 def test_latest_order_and_indexes(runtime):

@@ -252,10 +252,14 @@ class CatalogView:
 
     @staticmethod
     def _tell(model_set, items: list[ContentItem]) -> None:
-        recommender = model_set.recommender
-        if recommender is None:
-            return
-        try:
-            recommender.observe_catalog(items)
-        except Exception:
-            log.exception("model set %s: observe_catalog failed", model_set.version)
+        """Every artifact that can learn new items hears of them: the recommender for new posts, the
+        variant scorer for variants created after training (each artifact holds its own item index)."""
+        for role in ("recommender", "variant_scorer"):
+            artifact = getattr(model_set, role, None)
+            observe = getattr(artifact, "observe_catalog", None)
+            if observe is None:
+                continue
+            try:
+                observe(items)
+            except Exception:
+                log.exception("model set %s: %s.observe_catalog failed", model_set.version, role)
