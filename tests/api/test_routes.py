@@ -29,6 +29,18 @@ def test_readyz_is_ok_with_a_live_model_set_and_a_store(client, server, config):
     assert answer.json == {"status": "ok", "reasons": [], "model_version": version}
 
 
+def test_readyz_names_a_promoted_set_that_failed_to_load(client, server, config):
+    good = promote_popularity_set(config.models_dir)
+    assert client.post("/v1/models/reload", headers=server).status_code == 200
+    bad = promote_popularity_set(config.models_dir)
+    artifact = next((config.models_dir / bad).glob("*.joblib"))
+    artifact.write_bytes(artifact.read_bytes() + b"tampered")
+    assert client.post("/v1/models/reload", headers=server).status_code == 409
+    answer = client.get("/readyz").json
+    assert answer["status"] == "degraded" and answer["model_version"] == good
+    assert any(bad in r and "sha256" in r and good in r for r in answer["reasons"]), answer
+
+
 def test_readyz_is_503_when_the_store_is_unreachable(client, runtime, monkeypatch):
     def down():
         raise OSError("database is gone")

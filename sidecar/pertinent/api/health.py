@@ -37,6 +37,11 @@ def readyz():
     reasons = []
     if model_set is None:
         reasons.append("no model set loaded: serving popular content")
+    # A promoted set that failed to load (checksum, library version...) is an operator's problem even
+    # while the previous set keeps serving: say which and why.
+    status = rt.models.status()
+    if status.get("last_error") and status.get("last_error_code") != "missing_live":
+        reasons.append(f"model set not loaded: {status['last_error']}")
     try:
         rt.cache.ping()
     except Exception as exc:
