@@ -11,8 +11,8 @@ import time
 
 import requests
 
+from tests.support.net import SilentServer
 from tests.wordpress.harness import (
-    HungSidecar,
     Sidecar,
     WordPressSite,
     seed_site,
@@ -48,7 +48,7 @@ def measure(site: WordPressSite, sidecar: Sidecar, rounds: int = 5, per_round: i
     falls on all of them alike. The plugin is left active and pointed at the healthy sidecar afterwards."""
     url = site.url + PAGE
     samples: dict[str, list[float]] = {name: [] for name in SCENARIOS}
-    hung = HungSidecar()
+    hung = SilentServer()
     try:
         for _ in range(rounds):
             site.php("deactivate_plugins('pertinent/pertinent.php');")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 import json
-import socket
 import threading
 import time
 import uuid
@@ -131,30 +130,3 @@ class _FakeHandler(_Quiet):
             time.sleep(self.fake.delay)
             return self._send(200, json.dumps(self.fake.decision).encode(), "application/json", cors)
         return self._send(202, b'{"accepted": 0, "rejected": []}', "application/json", cors)
-
-
-class SilentSidecar:
-    """Accepts connections and never answers: what a hung sidecar looks like from the browser."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.accepted = 0
-        self._conns: list[socket.socket] = []
-        self.endpoint = f"http://127.0.0.1:{self.sock.getsockname()[1]}/v1"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            self._conns.append(conn)
-
-    def close(self):
-        self.sock.close()
-        for conn in self._conns:
-            conn.close()

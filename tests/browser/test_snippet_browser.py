@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from tests.browser.servers import FakeSidecar, SilentSidecar
-from tests.support.net import free_port
+from tests.browser.servers import FakeSidecar
+from tests.support.net import SilentServer, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -135,9 +135,9 @@ def test_sidecar_down_leaves_the_defaults(page, site, artifacts):
 
 
 def test_a_hung_sidecar_times_out_and_the_defaults_stay(page, site):
-    silent = SilentSidecar()
+    silent = SilentServer()
     try:
-        page.goto(site.page("slots", silent.endpoint, site_key="k", timeout=300))
+        page.goto(site.page("slots", silent.url + "/v1", site_key="k", timeout=300))
         page.wait_for_timeout(1200)
         assert silent.accepted >= 1, "the snippet did ask"
         assert page.inner_text("#hero .default") == "Default hero: our spring catalogue"
@@ -162,10 +162,10 @@ def test_an_answer_arriving_after_the_timeout_is_ignored(page, site, catalog):
 
 
 def test_anti_flicker_hides_with_space_kept_and_reveals_within_the_budget(page, site):
-    silent = SilentSidecar()
+    silent = SilentServer()
     try:
         # The request may take 5 s; the slot must not wait for it beyond its 300 ms budget.
-        page.goto(site.page("slots", silent.endpoint, site_key="k", timeout=5000, antiflicker=300))
+        page.goto(site.page("slots", silent.url + "/v1", site_key="k", timeout=5000, antiflicker=300))
         page.wait_for_function("getComputedStyle(document.getElementById('hero')).visibility === 'visible'",
                                timeout=3000)
         changes = page.evaluate("window.__vis")

@@ -1,8 +1,6 @@
 """The Python client against the real sidecar under gunicorn: typed answers, batching, errors, timeouts."""
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import uuid
 
@@ -17,7 +15,7 @@ from pertinent_client import (
 )
 
 from tests.sdk.sidecar import API_KEY, running_sidecar
-from tests.support.net import free_port
+from tests.support.net import SilentServer, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -159,35 +157,8 @@ def test_nothing_listening_is_unavailable():
         c.decide([Slot("hero")], visitor_id="v")
 
 
-class _SilentServer:
-    """Accepts connections and never answers: the slow sidecar a timeout must protect a page from."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.accepted = 0
-        self.conns = []
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            self.conns.append(conn)
-
-    def close(self):
-        self.sock.close()
-        for c in self.conns:
-            c.close()
-
-
 def test_a_silent_sidecar_times_out_and_decide_is_not_retried():
-    server = _SilentServer()
+    server = SilentServer()
     try:
         c = PertinentClient(server.url, API_KEY, timeout=0.3, retries=2)
         started = time.monotonic()

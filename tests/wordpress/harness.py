@@ -1,14 +1,12 @@
 """Real servers for the WordPress tests and bench: a throwaway WordPress (scripts/wp/site.sh), the sidecar
-under gunicorn (`pertinent serve`), and a sidecar that accepts connections and never answers."""
+under gunicorn (`pertinent serve`); the hung sidecar is tests.support.net.SilentServer."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -123,40 +121,6 @@ class Sidecar:
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.api_key}"}
         return requests.request(method, self.url + path, headers=headers, timeout=10, **kwargs)
-
-
-class HungSidecar:
-    """A socket that accepts connections and never answers: the case where only real timeouts help."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.accepted = 0
-        self._held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.accepted += 1
-            self._held.append(conn)  # read nothing, answer nothing, keep it open
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        for conn in self._held:
-            conn.close()
-        self.sock.close()
 
 
 SLOTS_PAGE = (

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.support.net import free_port
-from tests.wordpress.harness import HungSidecar, Sidecar, wait_for_rules
+from tests.support.net import SilentServer, free_port
+from tests.wordpress.harness import Sidecar, wait_for_rules
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
 
@@ -78,7 +78,7 @@ def test_page_keeps_defaults_when_the_sidecar_is_stopped(wordpress):
 
 
 def test_page_keeps_defaults_within_the_timeout_when_the_sidecar_hangs(wordpress):
-    hung = HungSidecar()
+    hung = SilentServer()
     try:
         wordpress.configure(sidecar_url=hung.url, timeout_ms=150, breaker_threshold=3)
         reasons, times = [], []

@@ -84,7 +84,8 @@ def test_server_rendered_page_reports_impressions_and_clicks_without_a_second_de
             page.screenshot(path=str(ARTIFACTS / "wordpress-server-mode.png"), full_page=True)
             page.evaluate("pertinent('flush')")  # the view and impressions, now
             beacons = page.evaluate("window.__sent")
-            assert beacons and all(u.startswith(healthy.url) and "pertinent/v1/events" in u for u in beacons), (
+            to_proxy = all(u.startswith(healthy.url) and "pertinent/v1/events" in u for u in beacons)
+            assert beacons and to_proxy, (
                 "events go to the site's own proxy, decide requests nowhere", beacons)
             clicked = items.nth(1 if len(recs_ids) > 1 else 0)
             clicked_id = clicked.get_attribute("data-pertinent-content-id")
