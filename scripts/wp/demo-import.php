@@ -82,6 +82,31 @@ while ( ( $row = fgetcsv( $fh ) ) !== false ) {
 }
 wp_defer_term_counting( false );
 
+// An editor rule to see at work: the spring campaign's banner is pinned in the hero slot for visitors
+// who arrive with utm_campaign=spring (the demo prints that URL), whatever the model would choose.
+if ( ! get_post( 9100 ) ) {
+	wp_insert_post(
+		array(
+			'import_id'    => 9100,
+			'post_type'    => 'pertinent_variant',
+			'post_title'   => 'Spring sale: 30% off every plan',
+			'post_content' => '<p class="demo-offer demo-spring"><strong>Spring sale: 30% off every plan</strong> until the end of the month, for readers of our spring newsletter.</p>',
+			'post_status'  => 'publish',
+			'meta_input'   => array(
+				'pertinent_variant_kind' => 'banner',
+				'pertinent_targeting'    => array(
+					array(
+						'action' => 'pin',
+						'when'   => array( 'utm_campaign' => 'spring' ),
+						'slots'  => array( 'hero' ),
+					),
+				),
+			),
+		)
+	);
+	++$variants;
+}
+
 if ( ! get_page_by_path( 'personalized' ) ) {
 	wp_insert_post(
 		array(
