@@ -28,7 +28,9 @@ def test_default_profile_runs_wordpress_mariadb_and_one_sidecar(repo_root):
     assert rc == 0, cfg
     # `config` lists every service; the ones outside the default profile must carry a profile.
     default = {name for name, svc in cfg["services"].items() if not svc.get("profiles")}
-    assert default == {"db", "sidecar", "wordpress"}
+    assert default == {"db", "sidecar", "worker", "wordpress"}
+    assert cfg["services"]["worker"]["command"] == ["pertinent", "worker"]
+    assert "/models" in str(cfg["services"]["worker"]["volumes"])
     wp_env = cfg["services"]["wordpress"]["environment"]
     assert "PERTINENT_SIDECAR_URL', 'http://sidecar:8000'" in wp_env["WORDPRESS_CONFIG_EXTRA"]
     volumes = str(cfg["services"]["wordpress"]["volumes"])
@@ -43,6 +45,9 @@ def test_scale_out_profile_points_two_sidecars_at_postgres_and_redis(repo_root):
         assert env["PERTINENT_STORE_URL"].startswith("postgresql://")
         assert env["PERTINENT_CACHE_URL"].startswith("redis://")
     assert {"postgres", "redis"} <= set(cfg["services"])
+    worker = cfg["services"]["worker-scaled"]
+    assert worker["command"] == ["pertinent", "worker"]
+    assert worker["environment"]["PERTINENT_STORE_URL"].startswith("postgresql://")
 
 
 def test_compose_refuses_to_start_without_an_api_key(repo_root):
