@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -127,3 +128,30 @@ def test_canary_as_fast_as_the_live_set_is_judged_on_clicks(store, models_dir):
     live.flush()
     decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
     assert decision.action == "wait" and "waiting for 400" in decision.reason
+
+
+class BlockingStore:
+    """A store whose writes hang until released: an unreachable PostgreSQL, from the caller's side."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.written = []
+
+    def put_record(self, kind, key, doc):
+        self.release.wait(10)
+        self.written.append(doc)
+
+
+def test_health_figures_are_written_off_the_decision_path():
+    store = BlockingStore()
+    health = CanaryHealth(store, flush_seconds=0)
+    decision = threading.Thread(target=health.record, args=("v1", 3.0, False))
+    decision.start()
+    decision.join(5)
+    assert not decision.is_alive(), "a decision waited for the store write"
+    store.release.set()
+    for _ in range(100):
+        if store.written:
+            break
+        threading.Event().wait(0.05)
+    assert store.written and store.written[0]["calls"] == 1

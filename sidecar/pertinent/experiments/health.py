@@ -27,6 +27,7 @@ class CanaryHealth:
         self._calls = self._errors = 0
         self._latency_ms = 0.0
         self._last_flush = time.monotonic()
+        self._flushing = False
 
     def record(self, version: str, latency_ms: float, failed: bool, canary: str | None = None) -> None:
         """Count one decision of `version` (served beside `canary`); writes at most every flush interval."""
@@ -38,9 +39,19 @@ class CanaryHealth:
             self._calls += 1
             self._errors += int(failed)
             self._latency_ms += latency_ms
-            due = time.monotonic() - self._last_flush >= self.flush_seconds
+            due = not self._flushing and time.monotonic() - self._last_flush >= self.flush_seconds
+            if due:
+                self._flushing = True
         if due:
+            # Off the request's thread: a slow or unreachable store must not make this decision wait.
+            threading.Thread(target=self._flush_in_background, daemon=True).start()
+
+    def _flush_in_background(self) -> None:
+        try:
             self.flush()
+        finally:
+            with self._lock:
+                self._flushing = False
 
     def flush(self) -> None:
         """Write this process's totals (one record per process, overwritten each time)."""
@@ -55,7 +66,6 @@ class CanaryHealth:
             self.store.put_record(HEALTH_KIND, f"{socket.gethostname()}-{os.getpid()}-{self.role}", doc)
         except Exception:  # noqa: BLE001 - health figures must never break a decision
             pass
-
 
     def report_load_failure(self, version: str, message: str) -> None:
         """A canary this process could not load: recorded at once, so the worker rolls it back."""
