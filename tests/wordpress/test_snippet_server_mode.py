@@ -145,3 +145,31 @@ def test_server_rendered_page_sends_nothing_before_consent(healthy, sidecar):
                 browser.close()
     finally:
         healthy.configure(consent_mode="none")
+
+
+def test_events_carry_the_visitor_id_the_server_decided_with(healthy, sidecar):
+    """A browser that kept an id in localStorage from an earlier (browser-mode) visit still reports under
+    the id the server decided with: the cookie wins, so decisions and events join on one visitor."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.chromium import launch
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context()
+            context.add_init_script("localStorage.getItem('pertinent_vid') || "
+                                    "localStorage.setItem('pertinent_vid', 'an-older-browser-id')")
+            page = context.new_page()
+            page.goto(healthy.url + "/three-slots/")
+            page.wait_for_function("() => window.pertinent && window.pertinent.loaded", timeout=15_000)
+            server_id = next(c["value"] for c in context.cookies() if c["name"] == "pertinent_vid")
+            assert server_id != "an-older-browser-id"
+            page.evaluate("pertinent('flush')")
+            events = _events(sidecar, server_id, lambda ev: any(e["type"] == "view" for e in ev))
+            assert events
+            older = sidecar.request("GET", "/v1/visitors/an-older-browser-id").json().get("events", [])
+            assert older == []
+            context.close()
+        finally:
+            browser.close()

@@ -1,4 +1,4 @@
-// First-party storage that never throws: localStorage, then a cookie, then memory (all may be blocked).
+// First-party storage that never throws: a cookie and localStorage kept in step, then memory (all may be blocked).
 // Values are ids and flags, so nothing needs encoding.
 
 // What fn returns, or undefined when it throws (blocked storage, a missing API, a malformed URL).
@@ -11,15 +11,17 @@ export function attempt(fn) {
 export function makeStorage(win) {
   const mem = {};
   return {
-    get: (k) => attempt(() => win.localStorage.getItem(k))
-      ?? attempt(() => win.document.cookie.match('(^|; )' + k + '=([^;]*)')[2])
+    // The cookie first: on WordPress the server may have set it (server render mode, a consent banner),
+    // and what the server decided with is what events must carry.
+    get: (k) => attempt(() => win.document.cookie.match('(^|; )' + k + '=([^;]*)')[2])
+      ?? attempt(() => win.localStorage.getItem(k))
       ?? mem[k],
-    // Setting null removes the key; the cookie is written only when localStorage is blocked.
+    // Written to both, so the server sees the same visitor id and consent; null removes the key.
     set(k, v) {
       mem[k] = v;
-      attempt(() => (v == null ? win.localStorage.removeItem(k) : win.localStorage.setItem(k, v), 1))
-        || attempt(() => (win.document.cookie = k + '=' + (v == null ? ';max-age=0' : v + ';max-age=31536000')
-          + ';path=/;SameSite=Lax'));
+      attempt(() => (v == null ? win.localStorage.removeItem(k) : win.localStorage.setItem(k, v)));
+      attempt(() => (win.document.cookie = k + '=' + (v == null ? ';max-age=0' : v + ';max-age=31536000')
+        + ';path=/;SameSite=Lax'));
     },
   };
 }

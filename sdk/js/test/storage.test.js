@@ -3,14 +3,24 @@ import assert from 'node:assert/strict';
 import { makeStorage, randomId, sessionId } from '../src/storage.js';
 import { blockedStorageArea, makeWindow } from './fake-dom.js';
 
-test('values go to localStorage when it works', () => {
+test('values go to localStorage and a first-party cookie, so the server sees the same visitor', () => {
   const win = makeWindow();
   const store = makeStorage(win);
   store.set('pertinent_vid', 'abc');
   assert.equal(win.localStorage.getItem('pertinent_vid'), 'abc');
+  assert.match(win.document.cookie, /pertinent_vid=abc/);
   assert.equal(store.get('pertinent_vid'), 'abc');
   store.set('pertinent_vid', null);
   assert.equal(store.get('pertinent_vid'), null);
+  assert.equal(win.localStorage.getItem('pertinent_vid'), null);
+  assert.doesNotMatch(win.document.cookie, /pertinent_vid/);
+});
+
+test('a cookie the server set wins over an older localStorage value', () => {
+  const win = makeWindow();
+  win.localStorage.setItem('pertinent_vid', 'from-an-earlier-visit');
+  win.document.cookie = 'pertinent_vid=from-the-server;path=/';
+  assert.equal(makeStorage(win).get('pertinent_vid'), 'from-the-server');
 });
 
 test('a blocked localStorage falls back to a first-party cookie', () => {
