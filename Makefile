@@ -14,7 +14,8 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
 $(STAMP): pyproject.toml
-	python3 -m venv $(VENV)
+	@# Debian ships venv separately (python3-venv); install it the first time it is missing.
+	python3 -m venv $(VENV) || { rm -rf $(VENV); apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 python3-venv >/dev/null && python3 -m venv $(VENV); }
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[postgres,redis,test]'
 	touch $@
