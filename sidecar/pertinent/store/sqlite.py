@@ -6,6 +6,8 @@ because an accepted event is a promise; the busy timeout lets writers from sever
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -38,6 +40,7 @@ class SQLiteStore(SQLStore):
     def __init__(self, url: str):
         super().__init__(url)
         self.path = path_from_url(url)
+        self._schema_lock = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,16 +51,33 @@ class SQLiteStore(SQLStore):
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = FULL")
         if not self._schema_ready:
-            self._ensure_schema(conn)
+            # Threads of one process set the schema up one at a time (and only once).
+            with self._schema_lock:
+                if not self._schema_ready:
+                    self._ensure_schema(conn)
         return conn
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
         """WAL mode (persistent in the file) and the tables, idempotently."""
-        conn.execute("PRAGMA journal_mode = WAL")
+        self._set_wal(conn)
         with self._transaction(conn) as cur:
             for statement in SQLITE:
                 cur.execute(statement)
         self._schema_ready = True
+
+    @staticmethod
+    def _set_wal(conn: sqlite3.Connection) -> None:
+        """Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once instead of
+        waiting when another process is doing the same: retry within the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     @contextmanager
     def _transaction(self, conn: sqlite3.Connection) -> Iterator[Any]:
