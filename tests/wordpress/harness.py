@@ -176,3 +176,15 @@ def wait_for_rules(sidecar: Sidecar, banner: int, timeout: float = 15.0) -> None
             return
         time.sleep(0.2)
     raise TimeoutError(f"the sidecar never served the pinned banner: {answer}")
+
+
+def wait_for_events(sidecar: Sidecar, visitor_id: str, want, timeout: float = 15.0) -> list[dict]:
+    """The visitor's stored events once want(events) holds (they reach the store through the REST proxy)."""
+    deadline = time.monotonic() + timeout
+    events: list[dict] = []
+    while time.monotonic() < deadline:
+        events = sidecar.request("GET", f"/v1/visitors/{visitor_id}").json().get("events", [])
+        if want(events):
+            return events
+        time.sleep(0.3)
+    raise AssertionError(f"events never arrived through the proxy; the store has {events}")

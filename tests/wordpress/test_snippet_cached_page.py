@@ -6,25 +6,15 @@ sidecar's store through the proxy. Owned by the snippet's engineer; uses the Wor
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.wordpress.harness import wait_for_events
+
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress, pytest.mark.browser]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-
-
-def _events(sidecar, visitor_id: str, want, timeout: float = 15.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    events: list[dict] = []
-    while time.monotonic() < deadline:
-        events = sidecar.request("GET", f"/v1/visitors/{visitor_id}").json().get("events", [])
-        if want(events):
-            return events
-        time.sleep(0.3)
-    raise AssertionError(f"events never arrived through the proxy; the store has {events}")
 
 
 def test_cached_page_mode_swaps_slots_through_the_rest_proxy(healthy, sidecar):
@@ -64,7 +54,8 @@ def test_cached_page_mode_swaps_slots_through_the_rest_proxy(healthy, sidecar):
             visitor_id = page.evaluate("localStorage.getItem('pertinent_vid')")
             page.wait_for_timeout(1500)  # slots on screen for a second: impressions
             page.goto(healthy.url + "/")  # leaving sends the queued events, through the proxy
-            events = _events(sidecar, visitor_id, lambda ev: any(e["type"] == "impression" for e in ev))
+            events = wait_for_events(sidecar, visitor_id,
+                                     lambda ev: any(e["type"] == "impression" for e in ev))
             hero = [e for e in events if e["type"] == "impression" and e.get("slot") == "hero"]
             assert hero and hero[0]["content_id"] == str(healthy.seed["banner"])
             assert hero[0]["decision_id"], "impressions carry the decision id"

@@ -7,10 +7,11 @@ proxy into the sidecar's store. With "require consent" and no consent, nothing l
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.wordpress.harness import wait_for_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress, pytest.mark.browser]
 
@@ -25,17 +26,6 @@ RECORD = """(() => {
   const f = window.fetch;
   window.fetch = (u, o) => (rec(u), f(u, o));
 })();"""
-
-
-def _events(sidecar, visitor_id: str, want, timeout: float = 15.0) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    events: list[dict] = []
-    while time.monotonic() < deadline:
-        events = sidecar.request("GET", f"/v1/visitors/{visitor_id}").json().get("events", [])
-        if want(events):
-            return events
-        time.sleep(0.3)
-    raise AssertionError(f"events never arrived through the proxy; the store has {events}")
 
 
 def _open(browser, url: str):
@@ -96,7 +86,7 @@ def test_server_rendered_page_reports_impressions_and_clicks_without_a_second_de
                 slots = {e.get("slot") for e in ev if e["type"] == "impression"}
                 return set(SLOTS) <= slots and any(e["type"] == "click" for e in ev)
 
-            events = _events(sidecar, visitor_id, complete)
+            events = wait_for_events(sidecar, visitor_id, complete)
             impressions = [e for e in events if e["type"] == "impression"]
             assert {e["decision_id"] for e in impressions} == {decision}, impressions
             assert {e["arm"] for e in impressions} == {arm}, impressions
@@ -166,7 +156,7 @@ def test_events_carry_the_visitor_id_the_server_decided_with(healthy, sidecar):
             server_id = next(c["value"] for c in context.cookies() if c["name"] == "pertinent_vid")
             assert server_id != "an-older-browser-id"
             page.evaluate("pertinent('flush')")
-            events = _events(sidecar, server_id, lambda ev: any(e["type"] == "view" for e in ev))
+            events = wait_for_events(sidecar, server_id, lambda ev: any(e["type"] == "view" for e in ev))
             assert events
             older = sidecar.request("GET", "/v1/visitors/an-older-browser-id").json().get("events", [])
             assert older == []
