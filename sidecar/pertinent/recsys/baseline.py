@@ -91,7 +91,3 @@ class PopularityRecommender(BaseEstimator):
             # New dicts swapped in by reference: a reader mid-recommend keeps a consistent old view
             # except between assignments, where an id may briefly lack a position (it then ranks last).
             self.scores_, self.position_, self.ranking_ = scores, position, ranking
-
-    def score_items(self, item_ids) -> np.ndarray:
-        """Scores for a list of ids (0 for unknown ones), for ranking metrics in training."""
-        return np.array([self.scores_.get(str(cid), 0.0) for cid in item_ids], dtype=float)

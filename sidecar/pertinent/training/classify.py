@@ -17,7 +17,6 @@ import warnings
 import numpy as np
 from scipy.stats import loguniform
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401  (enables the import below)
 from sklearn.frozen import FrozenEstimator
@@ -38,11 +37,6 @@ SEARCH_SPACE = {
 
 def _enough(y: np.ndarray, minimum: int = 20) -> bool:
     return len(y) > 0 and min(int(y.sum()), int(len(y) - y.sum())) >= minimum
-
-
-def constant_model(y: np.ndarray):
-    """The base-rate baseline (also the fallback when a window has too few positives to learn from)."""
-    return DummyClassifier(strategy="prior").fit(np.zeros((max(len(y), 1), 1)), y if len(y) else [0])
 
 
 def logistic_baseline(x: np.ndarray, y: np.ndarray, seed: int):
