@@ -45,28 +45,6 @@ function pertinent_settings_constants() {
 }
 
 /**
- * JSON schema of the option (REST-visible shape, also the sanitizer's contract).
- *
- * @return array<string,mixed>
- */
-function pertinent_settings_schema() {
-	return array(
-		'type'       => 'object',
-		'properties' => array(
-			'sidecar_url'       => array( 'type' => 'string', 'format' => 'uri' ),
-			'api_key'           => array( 'type' => 'string' ),
-			'public_key'        => array( 'type' => 'string' ),
-			'timeout_ms'        => array( 'type' => 'integer', 'minimum' => 20, 'maximum' => 5000 ),
-			'breaker_threshold' => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 100 ),
-			'breaker_cooldown'  => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 3600 ),
-			'render_mode'       => array( 'type' => 'string', 'enum' => array( 'server', 'browser', 'auto' ) ),
-			'consent_mode'      => array( 'type' => 'string', 'enum' => array( 'none', 'require', 'dnt' ) ),
-			'post_types'        => array( 'type' => 'array', 'items' => array( 'type' => 'string' ) ),
-		),
-	);
-}
-
-/**
  * Registers the option with the Settings API.
  */
 function pertinent_register_settings() {
