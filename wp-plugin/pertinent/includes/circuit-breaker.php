@@ -46,6 +46,15 @@ function pertinent_breaker_is_open() {
 }
 
 /**
+ * The error a page-view call gets while the circuit is open (the caller renders its default).
+ *
+ * @return WP_Error
+ */
+function pertinent_breaker_open_error() {
+	return new WP_Error( 'pertinent_circuit_open', __( 'The sidecar failed repeatedly; calls are paused for a cool-down.', 'pertinent' ) );
+}
+
+/**
  * Whether this call may go out. Closed: yes. Open: no. Half-open (cool-down over, failures at the
  * threshold): the first caller claims a short probe window so that concurrent page views keep serving the
  * default instead of all piling onto a sidecar that may still hang.

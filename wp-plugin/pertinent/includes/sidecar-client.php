@@ -50,7 +50,7 @@ function pertinent_sidecar_request( $method, $path, $body = null, $options = arr
 	}
 
 	if ( $options['breaker'] && ! pertinent_breaker_allow() ) {
-		return new WP_Error( 'pertinent_circuit_open', __( 'The sidecar failed repeatedly; calls are paused for a cool-down.', 'pertinent' ) );
+		return pertinent_breaker_open_error();
 	}
 
 	$response = wp_remote_request( $base . $path, pertinent_client_args( $method, $body, $options ) );

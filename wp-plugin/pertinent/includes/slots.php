@@ -111,7 +111,7 @@ function pertinent_can_decide_inline() {
 function pertinent_decide( $slots ) {
 	if ( pertinent_breaker_is_open() ) {
 		// Checked before the request is even built: an open circuit costs the page a file read, no queries.
-		return new WP_Error( 'pertinent_circuit_open', __( 'The sidecar failed repeatedly; calls are paused for a cool-down.', 'pertinent' ) );
+		return pertinent_breaker_open_error();
 	}
 	$request = array(
 		'context' => pertinent_page_context(),
