@@ -30,7 +30,7 @@ function pertinent_normalize_slot( $atts ) {
 		'name'       => '' !== $name ? $name : $kind,
 		'kind'       => $kind,
 		// A banner or CTA shows one variant whatever the block's count says.
-		'count'      => in_array( $kind, array( 'banner', 'cta' ), true ) ? 1 : max( 1, min( 12, $count ) ),
+		'count'      => pertinent_is_variant_kind( $kind ) ? 1 : max( 1, min( 12, $count ) ),
 		'layout'     => isset( $atts['layout'] ) && 'grid' === $atts['layout'] ? 'grid' : 'list',
 		'candidates' => array_slice( $cands, 0, 50 ),
 	);
@@ -44,7 +44,7 @@ function pertinent_normalize_slot( $atts ) {
  */
 function pertinent_slot_request( $slot ) {
 	$candidates = $slot['candidates'];
-	if ( ! $candidates && in_array( $slot['kind'], array( 'banner', 'cta' ), true ) ) {
+	if ( ! $candidates && pertinent_is_variant_kind( $slot['kind'] ) ) {
 		$candidates = pertinent_variant_candidates( $slot['kind'], $slot['name'] );
 	}
 	$request = array(
@@ -100,7 +100,7 @@ function pertinent_slot_inner_html( $slot, $answer ) {
 	if ( isset( $answer['source'] ) && 'default' === $answer['source'] ) {
 		return '';
 	}
-	if ( in_array( $slot['kind'], array( 'banner', 'cta' ), true ) ) {
+	if ( pertinent_is_variant_kind( $slot['kind'] ) ) {
 		foreach ( $answer['content_ids'] as $id ) {
 			$html = pertinent_variant_html( absint( $id ) );
 			if ( '' !== $html ) {
@@ -199,7 +199,7 @@ function pertinent_slot_final_html( $slot, $default, $decision ) {
  */
 function pertinent_slot_browser_html( $slot, $default ) {
 	$templates = '';
-	$request   = in_array( $slot['kind'], array( 'banner', 'cta' ), true ) ? pertinent_slot_request( $slot ) : array();
+	$request   = pertinent_is_variant_kind( $slot['kind'] ) ? pertinent_slot_request( $slot ) : array();
 	if ( ! empty( $request['candidates'] ) ) {
 		$slot['candidates'] = array_map( 'absint', $request['candidates'] );
 		foreach ( $slot['candidates'] as $id ) {

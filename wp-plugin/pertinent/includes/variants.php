@@ -124,13 +124,23 @@ function pertinent_targeting_schema() {
 }
 
 /**
+ * Whether a slot kind is filled by one variant (banner, CTA) rather than a list of the site's posts.
+ *
+ * @param mixed $kind Slot or variant kind.
+ * @return bool
+ */
+function pertinent_is_variant_kind( $kind ) {
+	return in_array( $kind, array( 'banner', 'cta' ), true );
+}
+
+/**
  * banner|cta.
  *
  * @param mixed $value Raw.
  * @return string
  */
 function pertinent_sanitize_variant_kind( $value ) {
-	return in_array( $value, array( 'banner', 'cta' ), true ) ? $value : 'banner';
+	return pertinent_is_variant_kind( $value ) ? $value : 'banner';
 }
 
 /**
