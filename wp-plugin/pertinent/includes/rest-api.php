@@ -247,6 +247,24 @@ function pertinent_rest_decide( $request ) {
 }
 
 /**
+ * The 202 for a batch that was not stored (no consent, sidecar unreachable): how many were dropped and why.
+ *
+ * @param int    $count  Events dropped.
+ * @param string $reason Why.
+ * @return WP_REST_Response
+ */
+function pertinent_rest_events_dropped( $count, $reason ) {
+	return new WP_REST_Response(
+		array(
+			'accepted' => 0,
+			'dropped'  => $count,
+			'reason'   => $reason,
+		),
+		202
+	);
+}
+
+/**
  * POST /pertinent/v1/events: forwards a batch of behaviour events (nothing is sent without consent).
  *
  * @param WP_REST_Request $request Request.
@@ -261,14 +279,7 @@ function pertinent_rest_events( $request ) {
 		return $payload;
 	}
 	if ( ! pertinent_has_consent() ) {
-		return new WP_REST_Response(
-			array(
-				'accepted' => 0,
-				'dropped'  => count( $payload['events'] ),
-				'reason'   => 'no_consent',
-			),
-			202
-		);
+		return pertinent_rest_events_dropped( count( $payload['events'] ), 'no_consent' );
 	}
 	$events = array();
 	foreach ( $payload['events'] as $event ) {
@@ -279,14 +290,7 @@ function pertinent_rest_events( $request ) {
 	}
 	$result = pertinent_sidecar_request( 'POST', '/v1/events', array( 'events' => $events ) );
 	if ( is_wp_error( $result ) ) {
-		return new WP_REST_Response(
-			array(
-				'accepted' => 0,
-				'dropped'  => count( $events ),
-				'reason'   => $result->get_error_code(),
-			),
-			202
-		);
+		return pertinent_rest_events_dropped( count( $events ), $result->get_error_code() );
 	}
 	return new WP_REST_Response( $result['body'], 202 );
 }
