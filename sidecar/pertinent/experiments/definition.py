@@ -10,7 +10,6 @@ from ..errors import ValidationError
 # control: the editor's default content; rules: editor rules then default; model: the live model set.
 # The canary (a candidate model set) is not an arm editors configure: it takes its share from "model".
 EXPERIMENT_ARMS = ("control", "rules", "model")
-ALL_ARMS = EXPERIMENT_ARMS + ("canary",)
 RECORD_KIND = "experiment"
 
 
