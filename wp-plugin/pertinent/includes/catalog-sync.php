@@ -179,13 +179,25 @@ function pertinent_sync_flush_pending() {
 		fastcgi_finish_request();
 	}
 	foreach ( $pending as $post_id => $action ) {
-		$result = pertinent_sync_push( $post_id, $action );
-		if ( is_wp_error( $result ) ) {
-			pertinent_sync_enqueue( $post_id, $action, $result->get_error_message() );
-		} else {
-			pertinent_sync_dequeue( $post_id );
-		}
+		pertinent_sync_attempt( $post_id, $action );
 	}
+}
+
+/**
+ * Pushes one change: on success it leaves the retry queue, on failure it is queued (again) with backoff.
+ *
+ * @param int    $post_id Post.
+ * @param string $action  put|delete.
+ * @return bool Whether the sidecar has the change.
+ */
+function pertinent_sync_attempt( $post_id, $action ) {
+	$result = pertinent_sync_push( $post_id, $action );
+	if ( is_wp_error( $result ) ) {
+		pertinent_sync_enqueue( $post_id, $action, $result->get_error_message() );
+		return false;
+	}
+	pertinent_sync_dequeue( $post_id );
+	return true;
 }
 
 /**
@@ -307,11 +319,7 @@ function pertinent_sync_retry() {
 		if ( $item['next_at'] > $now ) {
 			continue;
 		}
-		$result = pertinent_sync_push( (int) $post_id, $item['action'] );
-		if ( is_wp_error( $result ) ) {
-			pertinent_sync_enqueue( (int) $post_id, $item['action'], $result->get_error_message() );
-		} else {
-			pertinent_sync_dequeue( (int) $post_id );
+		if ( pertinent_sync_attempt( (int) $post_id, $item['action'] ) ) {
 			++$synced;
 		}
 	}
