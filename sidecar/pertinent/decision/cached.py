@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from ..domain import DecideRequest, Decision, ScoredItem, SlotDecision
 from ..experiments import serving as experiments
 from .core import decide_page
+from .page import is_personalised
 from .rules import RuleContext
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def decision_from_dict(body: dict, slot_order: list[str]) -> Decision:
 def decide_cached(request: DecideRequest, runtime) -> Decision:
     """A cached decision when one matches, otherwise decide() and remember the answer."""
     runtime.models.maybe_reload()
-    personalised = bool(request.visitor_id) and request.context.consent is not False
+    personalised = is_personalised(request)
     config, cache = runtime.config, runtime.cache
     generation = cache.generation(request.visitor_id) if personalised else 0
     key = None

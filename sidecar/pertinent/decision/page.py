@@ -11,6 +11,11 @@ from .rules import RuleContext, RuleOutcome
 log = logging.getLogger(__name__)
 
 
+def is_personalised(request: DecideRequest) -> bool:
+    """History is read (and used, and cached per visitor) only for an identified visitor who consented."""
+    return bool(request.visitor_id) and request.context.consent is not False
+
+
 @dataclass
 class Page:
     """Everything one decide computes once and every slot reads; `chosen` grows as slots are filled."""
@@ -35,8 +40,7 @@ class Page:
 
     @property
     def personalised(self) -> bool:
-        """History is read (and used) only for an identified visitor who consented."""
-        return bool(self.request.visitor_id) and self.request.context.consent is not False
+        return is_personalised(self.request)
 
     def history(self) -> list[Event]:
         """The visitor's recent events, read from the store at most once per page and only with consent."""
