@@ -223,9 +223,8 @@ function pertinent_sync_push( $post_id, $action ) {
 	$path    = '/v1/content/' . rawurlencode( (string) $post_id );
 	if ( 'delete' === $action || ! $post ) {
 		$result = pertinent_sidecar_request( 'DELETE', $path, null, $options );
-		$data   = is_wp_error( $result ) ? $result->get_error_data() : null;
 		// Already gone is fine.
-		return ( is_wp_error( $result ) && ! ( is_array( $data ) && isset( $data['status'] ) && 404 === $data['status'] ) ) ? $result : true;
+		return ( is_wp_error( $result ) && ! pertinent_sidecar_not_found( $result ) ) ? $result : true;
 	}
 	$result = pertinent_sidecar_request( 'PUT', $path, pertinent_catalog_item( $post ), $options );
 	return is_wp_error( $result ) ? $result : true;

@@ -120,8 +120,7 @@ function pertinent_privacy_erase( $email, $page = 1 ) {
 	$messages = array();
 	foreach ( $user ? pertinent_user_visitor_ids( $user->ID ) : array() as $visitor ) {
 		$result = pertinent_sidecar_request( 'DELETE', '/v1/visitors/' . rawurlencode( $visitor ), null, array( 'breaker' => false, 'timeout_ms' => 5000 ) );
-		$data   = is_wp_error( $result ) ? $result->get_error_data() : null;
-		if ( ! is_wp_error( $result ) || ( is_array( $data ) && isset( $data['status'] ) && 404 === $data['status'] ) ) {
+		if ( ! is_wp_error( $result ) || pertinent_sidecar_not_found( $result ) ) {
 			$removed = true;
 		} else {
 			$retained   = true;

@@ -104,6 +104,17 @@ function pertinent_sidecar_request( $method, $path, $body = null, $options = arr
 }
 
 /**
+ * Whether a sidecar call failed only with a 404: for a DELETE, the thing is already gone, which is fine.
+ *
+ * @param array|WP_Error $result What pertinent_sidecar_request() returned.
+ * @return bool
+ */
+function pertinent_sidecar_not_found( $result ) {
+	$data = is_wp_error( $result ) ? $result->get_error_data() : null;
+	return is_array( $data ) && isset( $data['status'] ) && 404 === $data['status'];
+}
+
+/**
  * Arguments for wp_remote_request; `pertinent_timeout_ms` is read back by the http_api_curl hook.
  *
  * @param string     $method  HTTP method.
