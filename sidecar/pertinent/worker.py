@@ -8,6 +8,7 @@ line per step, so `journalctl` or `docker logs` shows progress.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -22,6 +23,7 @@ from .experiments import canary
 from .experiments.report import tally
 from .experiments.stats import uplift
 from .modelset import writer
+from .modelset.manifest import MANIFEST_NAME
 from .monitoring.drift import check_drift, save_drift
 
 log = logging.getLogger("pertinent.worker")
@@ -224,10 +226,9 @@ def default_train(runtime, reason: str) -> Path | None:
 
 
 def _manifest(path: Path) -> dict:
-    import json
-
+    """The new set's manifest read leniently: an unreadable one counts as a failed gate, not a crash."""
     try:
-        return json.loads((path / "manifest.json").read_text())
+        return json.loads((path / MANIFEST_NAME).read_text())
     except (OSError, ValueError):
         return {}
 

@@ -12,6 +12,7 @@ from ..experiments import canary
 from ..experiments.book import ExperimentBook
 from ..experiments.report import experiment_report
 from ..modelset import writer
+from ..modelset.manifest import MANIFEST_NAME
 from .drift import latest_drift
 
 RECENT_EXPERIMENTS = 3
@@ -71,7 +72,7 @@ def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict 
     if not version:
         return None
     try:
-        manifest = json.loads((models_dir / version / "manifest.json").read_text())
+        manifest = json.loads((models_dir / version / MANIFEST_NAME).read_text())
     except (OSError, ValueError):
         return {"version": version, "error": "manifest unreadable"}
     created = manifest.get("created")
