@@ -22,11 +22,6 @@ VARIANT_KINDS = ("banner", "cta")
 MAX_COUNT = 50
 
 
-def assign_arm(request: DecideRequest, runtime) -> str:
-    """Experiment hook: the running experiment's arm for this visitor (control, rules, model or canary)."""
-    return experiments.assign_arm(request, runtime)
-
-
 def decide(request: DecideRequest, runtime) -> Decision:
     """Decide every slot of one page."""
     return decide_page(request, runtime)[0]
@@ -36,7 +31,7 @@ def decide_page(request: DecideRequest, runtime) -> tuple[Decision, Page]:
     """decide(), also returning the page state (cached.py needs to know whether it degraded)."""
     runtime.models.maybe_reload()
     page = Page.start(request, runtime)
-    arm = assign_arm(request, runtime)
+    arm = experiments.assign_arm(request, runtime)
     canary_set = experiments.canary_model_set(runtime) if arm == "canary" else None
     if arm == "canary" and canary_set is None:
         arm = "model"  # the canary vanished or failed to load in this process: the live set serves

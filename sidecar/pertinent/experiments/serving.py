@@ -11,7 +11,6 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import ModelSetError
 from ..modelset import writer
 from ..modelset.loader import load_model_set
 from .assignment import DEFAULT_ARM, choose_arm
@@ -60,7 +59,7 @@ class CanaryModels:
                 return
             try:
                 self._current, self._version = load_model_set(self.models_dir / wanted), wanted
-            except (ModelSetError, Exception) as exc:  # noqa: BLE001 - a bad canary must not hurt serving
+            except Exception as exc:  # noqa: BLE001 - a bad canary (ModelSetError or worse) must not hurt serving
                 log.warning("canary model set %s not loaded: %s", wanted, exc)
                 self._failed, self._version, self._current = wanted, None, None
                 if self._on_failure is not None:
