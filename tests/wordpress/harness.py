@@ -75,6 +75,14 @@ class WordPressSite:
     def get(self, path: str, **kwargs) -> requests.Response:
         return requests.get(self.url + path, timeout=kwargs.pop("timeout", 30), **kwargs)
 
+    def log_in(self, page) -> None:
+        """Logs a Playwright page in as the admin, through the real login form."""
+        page.goto(self.url + "/wp-login.php")
+        page.fill("#user_login", "admin")
+        page.fill("#user_pass", self.admin_password)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+
     def debug_log(self) -> str:
         log = self.root / "debug.log"
         return log.read_text(errors="replace") if log.exists() else ""

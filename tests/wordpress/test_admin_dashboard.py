@@ -82,11 +82,7 @@ def test_admin_page_shows_health_models_experiment_chart_and_drift(wordpress, si
             browser = launch(p)
             try:
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                page.goto(wordpress.url + "/wp-login.php")
-                page.fill("#user_login", "admin")
-                page.fill("#user_pass", wordpress.admin_password)
-                page.click("#wp-submit")
-                page.wait_for_url("**/wp-admin/**")
+                wordpress.log_in(page)
                 page.goto(wordpress.url + "/wp-admin/admin.php?page=pertinent-dashboard")
                 page.wait_for_selector(".pertinent-dashboard h1")
                 page.screenshot(path=str(ARTIFACTS / "admin-dashboard.png"), full_page=True)

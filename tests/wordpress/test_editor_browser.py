@@ -24,11 +24,7 @@ def test_editor_panel_tags_a_post_and_the_slot_block_is_saved(healthy):
         browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(healthy.url + "/wp-login.php")
-            page.fill("#user_login", "admin")
-            page.fill("#user_pass", healthy.admin_password)
-            page.click("#wp-submit")
-            page.wait_for_url("**/wp-admin/**")
+            healthy.log_in(page)
 
             page.goto(healthy.url + "/wp-admin/post-new.php")
             page.wait_for_function(EDITOR_READY, timeout=60_000)
