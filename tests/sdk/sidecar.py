@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.net import free_port, wait_for_http
+from tests.support.net import free_port, stop_process_group, wait_for_http
 
 API_KEY = "sdk-test-server-key-0123456789"
 PUBLIC_KEY = "sdk-test-public-key"
@@ -71,10 +70,4 @@ def running_sidecar(tmp_dir: Path, allowed_origins: tuple[str, ...] = (), worker
             raise RuntimeError("the sidecar exited:\n" + log_path.read_text()[-3000:])
         yield Sidecar(url)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_process_group(proc, timeout=20)

@@ -1,7 +1,10 @@
-"""Small helpers for tests that start real servers: free ports and waiting until one answers."""
+"""Small helpers for tests that start real servers: free ports, waiting until one answers, stopping it."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import threading
 import time
 
@@ -27,6 +30,18 @@ def wait_for_http(url: str, timeout: float = 20.0) -> None:
             last = exc
             time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {timeout}s: {last}")
+
+
+def stop_process_group(proc: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM to a server started with start_new_session (gunicorn and workers); SIGKILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 class SilentServer:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import time
 import uuid
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.net import free_port, wait_for_http
+from tests.support.net import free_port, stop_process_group, wait_for_http
 
 REPO = Path(__file__).resolve().parents[2]
 SITE_SH = REPO / "scripts" / "wp" / "site.sh"
@@ -113,13 +112,8 @@ class Sidecar:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        if self.proc:
+            stop_process_group(self.proc, timeout=30)
         self.proc = None
 
     def remove(self) -> None:
