@@ -155,8 +155,9 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     classifiers = fit_classifiers(events, model, features, (t_valid, t_test, t_end), seed, progress, timer)
     model.set_click_model(features, classifiers["click"]["model"])
     with timer("evaluation on the test window"):
-        ranking = evaluate_ranking(model, test_cases, k, sum(t != "variant" for t in types.values()))
-        ranking_pop = evaluate_ranking(popular, test_cases, k, sum(t != "variant" for t in types.values()))
+        n_content = sum(t != "variant" for t in types.values())
+        ranking = evaluate_ranking(model, test_cases, k, n_content)
+        ranking_pop = evaluate_ranking(popular, test_cases, k, n_content)
         live = evaluate_live(models_dir, test_cases, k, len(types), progress, test_start=t_test)
         pairs = next_view_pairs(events, t_test, t_end + 1, types, seed=seed)
         read_next = evaluate_read_next(model, pairs, k)
