@@ -8,6 +8,8 @@ from pathlib import Path
 from .errors import ConfigError
 
 ENV_PREFIX = "PERTINENT_"
+# How much each event type says about interest (training, popularity); impressions say nothing by themselves.
+DEFAULT_EVENT_WEIGHTS = {"impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0}
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,7 @@ class Config:
     train_interval_hours: float = 24.0  # scheduled retraining (daily by default)
     worker_poll_seconds: float = 60.0
     # Event weights for training implicit feedback: view < click < conversion.
-    event_weights: dict = field(default_factory=lambda: {
-        "impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0})
+    event_weights: dict = field(default_factory=lambda: dict(DEFAULT_EVENT_WEIGHTS))
 
     @property
     def resolved_store_url(self) -> str:

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from ..config import DEFAULT_EVENT_WEIGHTS
 from ..domain import ContentItem
 from ..modelset.protocols import RecommendQuery
-
-DEFAULT_WEIGHTS = {"impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0}
 
 
 def _column(df: pd.DataFrame, *names: str) -> str:
@@ -33,7 +32,7 @@ class PopularityRecommender(BaseEstimator):
 
     def fit(self, events_df: pd.DataFrame, content_df: pd.DataFrame | None = None):
         """Learn scores_ (content id -> score) and ranking_ (ids best first) from an events table."""
-        weights = {**DEFAULT_WEIGHTS, **(self.weights or {})}
+        weights = {**DEFAULT_EVENT_WEIGHTS, **(self.weights or {})}
         scores: dict[str, float] = {}
         if len(events_df):
             type_col = _column(events_df, "event_type", "type")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from ..config import DEFAULT_EVENT_WEIGHTS
 from ..domain import ContentItem, Event
 
 CONTENT_COLUMNS = ("id", "title", "url", "type", "excerpt", "text", "tags", "categories", "meta", "status",
@@ -23,9 +24,6 @@ EVENT_COLUMNS = ("type", "visitor_id", "ts", "content_id", "session_id", "decisi
                  "value", "device", "referrer", "country", "locale", "url_path")
 EVENT_FIELDS = ("type", "visitor_id", "timestamp", "content_id", "session_id", "decision_id", "slot", "arm",
                 "value", "device", "referrer", "country", "locale", "url_path")
-
-# How much each event type says about interest, for popularity; impressions say nothing by themselves.
-DEFAULT_WEIGHTS = {"impression": 0.0, "view": 1.0, "dwell": 1.0, "click": 3.0, "conversion": 8.0}
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 TimeIn = Callable[[datetime], Any]
@@ -109,5 +107,5 @@ def event_to_json(event: Event) -> dict:
 def weights_for(weights: dict | None) -> dict[str, float]:
     """The event weights popularity uses: the defaults, or exactly the ones given (absent types count 0)."""
     if weights is None:
-        return dict(DEFAULT_WEIGHTS)
+        return dict(DEFAULT_EVENT_WEIGHTS)
     return {str(k): float(v) for k, v in weights.items()}
