@@ -42,11 +42,10 @@ abstract class PertinentTestCase extends TestCase {
 	}
 
 	protected function tearDown(): void {
+		remove_all_filters( 'pre_http_request' );
 		foreach ( $this->created as $id ) {
-			remove_all_filters( 'pre_http_request' );
 			wp_delete_post( $id, true );
 		}
-		remove_all_filters( 'pre_http_request' );
 		remove_all_filters( 'pertinent_rate_limit' );
 		remove_all_filters( 'pertinent_has_consent' );
 		foreach ( $this->sockets as $socket ) {
