@@ -59,7 +59,7 @@ class CanaryModels:
                 return
             try:
                 self._current, self._version = load_model_set(self.models_dir / wanted), wanted
-            except Exception as exc:  # noqa: BLE001 - a bad canary (ModelSetError or worse) must not hurt serving
+            except Exception as exc:  # noqa: BLE001 - a bad canary (any error) must not hurt serving
                 log.warning("canary model set %s not loaded: %s", wanted, exc)
                 self._failed, self._version, self._current = wanted, None, None
                 if self._on_failure is not None:
