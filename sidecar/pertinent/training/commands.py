@@ -89,14 +89,15 @@ def _load_inputs(args):
 
 
 def _resolve_set(args) -> Path:
-    from ..modelset.writer import live_version
+    from ..modelset.manifest import MANIFEST_NAME
+    from ..modelset.writer import LIVE_FILE, live_version
 
     models = _models_dir(args)
-    if (models / "manifest.json").exists():
+    if (models / MANIFEST_NAME).exists():
         return models
     version = args.version or live_version(models)
     if not version:
-        raise TrainingInputError(models / "LIVE", 0, 0, "no live model set (train one, or pass --version)")
+        raise TrainingInputError(models / LIVE_FILE, 0, 0, "no live model set (train one, or pass --version)")
     return models / version
 
 
