@@ -24,6 +24,10 @@ foreach ( array( 'hello-world' => 'post', 'sample-page' => 'page' ) as $slug => 
 	}
 }
 
+$split = static function ( $value ) {
+	return array_values( array_filter( array_map( 'trim', explode( '|', (string) $value ) ) ) );
+};
+
 $header   = fgetcsv( $fh );
 $posts    = 0;
 $variants = 0;
@@ -33,10 +37,7 @@ while ( ( $row = fgetcsv( $fh ) ) !== false ) {
 	if ( get_post( $id ) ) {
 		continue; // Already imported (a second `make demo`).
 	}
-	$split = static function ( $value ) {
-		return array_values( array_filter( array_map( 'trim', explode( '|', (string) $value ) ) ) );
-	};
-	$meta  = array();
+	$meta = array();
 	foreach ( array( 'topics', 'audience', 'funnel_stage', 'intent' ) as $key ) {
 		if ( isset( $item[ $key ] ) && '' !== $item[ $key ] ) {
 			$meta[ 'pertinent_' . $key ] = $split( $item[ $key ] );
