@@ -14,6 +14,8 @@ CONTENT_STATUSES = ("publish", "draft", "pending", "private", "future", "trash")
 SOURCES = ("rules", "model", "popular", "default")
 # Editor metadata keys the plugin's panel writes; any other key is kept as free metadata.
 META_KEYS = ("topics", "audience", "funnel_stage", "intent")
+# Items one slot may ask for: the API refuses more, the decision core clamps to it.
+MAX_SLOT_COUNT = 50
 
 
 @dataclass(slots=True)

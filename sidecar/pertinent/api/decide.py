@@ -13,11 +13,11 @@ from flask import Blueprint, request
 
 from .. import metrics
 from ..auth import PUBLIC, access
-from ..domain import Decision, SlotDecision
+from ..domain import MAX_SLOT_COUNT, Decision, SlotDecision
 from . import runtime
 from .body import read_json
 from .fields import Fields
-from .parse import MAX_COUNT, parse_decide
+from .parse import parse_decide
 
 bp = Blueprint("decide", __name__)
 log = logging.getLogger("pertinent.api")
@@ -84,7 +84,7 @@ def _query_args() -> dict:
 
 
 def _query_int(name: str, default: int) -> int:
-    """An integer query parameter between 1 and MAX_COUNT, or 422 naming it."""
+    """An integer query parameter between 1 and MAX_SLOT_COUNT, or 422 naming it."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -92,4 +92,4 @@ def _query_int(name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         value = None
-    return Fields({name: value if value is not None else raw}).int(name, lo=1, hi=MAX_COUNT)
+    return Fields({name: value if value is not None else raw}).int(name, lo=1, hi=MAX_SLOT_COUNT)

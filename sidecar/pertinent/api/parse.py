@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from ..domain import (
     CONTENT_STATUSES,
     EVENT_TYPES,
+    MAX_SLOT_COUNT,
     META_KEYS,
     SLOT_KINDS,
     ContentItem,
@@ -18,7 +19,6 @@ from ..domain import (
 from .fields import MAX_ID, MAX_TEXT, Fields, invalid
 
 MAX_SLOTS = 20
-MAX_COUNT = 50
 MAX_CANDIDATES = 1000
 # Events from clocks that run a little fast are fine; a day ahead is a bug or a forgery.
 FUTURE_SLACK = timedelta(days=1)
@@ -174,7 +174,7 @@ def _slot(f: Fields) -> SlotRequest:
     return SlotRequest(
         name=name,
         kind=f.str("kind", default="recommendations", choices=SLOT_KINDS),
-        count=f.int("count", default=1, lo=1, hi=MAX_COUNT),
+        count=f.int("count", default=1, lo=1, hi=MAX_SLOT_COUNT),
         candidates=f.strs("candidates", max_items=MAX_CANDIDATES, ids=True),
         filters={k: filters.strs(k) for k in FILTER_KEYS if filters.has(k)},
     )

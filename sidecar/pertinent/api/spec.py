@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import CONTENT_STATUSES, EVENT_TYPES, SLOT_KINDS, SOURCES
-from .parse import MAX_COUNT, MAX_SLOTS
+from ..domain import CONTENT_STATUSES, EVENT_TYPES, MAX_SLOT_COUNT, SLOT_KINDS, SOURCES
+from .parse import MAX_SLOTS
 
 STR = {"type": "string"}
 STRS = {"type": "array", "items": STR}
@@ -76,7 +76,7 @@ SCHEMAS = {
                         "consent": {"type": "boolean", "default": True}, "visit_count": {"type": "integer"},
                         "segment": STR, "logged_in_role": STR}),
     "SlotRequest": obj({"name": STR, "kind": {"enum": list(SLOT_KINDS), "default": "recommendations"},
-                        "count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT, "default": 1},
+                        "count": {"type": "integer", "minimum": 1, "maximum": MAX_SLOT_COUNT, "default": 1},
                         "candidates": {"type": "array", "items": ID},
                         "filters": obj({"type": STRS, "tags": STRS, "categories": STRS},
                                        additionalProperties=False)}, ("name",)),
@@ -150,7 +150,7 @@ def paths() -> dict:
             parameters=[{"name": "visitor_id", "in": "query", "schema": STR},
                         {"name": "content_id", "in": "query", "schema": STR},
                         {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                "maximum": MAX_COUNT, "default": 5}}])},
+                                                                "maximum": MAX_SLOT_COUNT, "default": 5}}])},
         "/v1/visitors/{visitor_id}": {
             "parameters": visitor,
             "get": op("Export what is stored about a visitor",

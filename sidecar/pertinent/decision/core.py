@@ -9,7 +9,15 @@ import logging
 import time
 import uuid
 
-from ..domain import DecideRequest, Decision, PageContext, ScoredItem, SlotDecision, SlotRequest
+from ..domain import (
+    MAX_SLOT_COUNT,
+    DecideRequest,
+    Decision,
+    PageContext,
+    ScoredItem,
+    SlotDecision,
+    SlotRequest,
+)
 from ..experiments import serving as experiments
 from ..modelset.protocols import RecommendQuery
 from .fallback import pick_popular
@@ -19,7 +27,6 @@ log = logging.getLogger(__name__)
 
 RECOMMENDATION_KINDS = ("recommendations", "read_next")
 VARIANT_KINDS = ("banner", "cta")
-MAX_COUNT = 50
 
 
 def decide(request: DecideRequest, runtime) -> Decision:
@@ -89,7 +96,7 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
     Experiment arms: "control" keeps the default content; "rules" stops after the editor's pins.
     """
     kind = slot.kind if slot.kind in RECOMMENDATION_KINDS + VARIANT_KINDS else "recommendations"
-    count = max(0, min(int(slot.count or 0), MAX_COUNT))
+    count = max(0, min(int(slot.count or 0), MAX_SLOT_COUNT))
     if count == 0:
         return _default(slot, kind, "no items requested")
     if arm == "control":
