@@ -1,27 +1,44 @@
-// Builds dist/pertinent.min.js from src/ (modules joined in dependency order inside one function, then
-// minified by terser) and copies it to the WordPress plugin, which ships the same file.
-// `node build.mjs --check` writes nothing and fails when either copy is out of date with src/.
+// Builds the snippet's two parts from src/ and copies them to the WordPress plugin, which ships the same
+// files: dist/pertinent.min.js (every page: events, consent, visitor id) and dist/pertinent-slots.min.js
+// (decide and render, loaded only where a page has slots). Each is its entry module and everything it
+// imports, joined in dependency order inside one function, then minified by terser (which also drops the
+// functions a part does not use). `node build.mjs --check` writes nothing and fails when a copy is stale.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const MODULES = ['config', 'storage', 'consent', 'decide', 'render', 'events', 'spa', 'index', 'main'];
-export const DIST = join(here, 'dist', 'pertinent.min.js');
-export const PLUGIN_COPY = join(here, '..', '..', 'wp-plugin', 'pertinent', 'assets', 'js', 'pertinent.min.js');
+const PLUGIN_JS = join(here, '..', '..', 'wp-plugin', 'pertinent', 'assets', 'js');
+// Built file name -> entry module in src/.
+export const PARTS = { 'pertinent.min.js': 'main', 'pertinent-slots.min.js': 'slots-main' };
+export const dist = (name) => join(here, 'dist', name);
+export const pluginCopy = (name) => join(PLUGIN_JS, name);
 
-// The modules only import each other, so dropping import lines and `export` keywords is a full bundle.
-export function bundle() {
-  const parts = MODULES.map((m) => {
+// The entry's modules, each after the ones it imports (src/ modules only import each other, by './x.js').
+export function modules(entry) {
+  const order = [];
+  const visit = (m) => {
+    if (order.includes(m)) return;
+    const src = readFileSync(join(here, 'src', m + '.js'), 'utf8');
+    for (const [, dep] of src.matchAll(/^import .* from '\.\/([\w-]+)\.js';$/gm)) visit(dep);
+    order.push(m);
+  };
+  visit(entry);
+  return order;
+}
+
+// Dropping import lines and `export` keywords is then a full bundle.
+export function bundle(entry) {
+  const parts = modules(entry).map((m) => {
     const src = readFileSync(join(here, 'src', m + '.js'), 'utf8');
     return src.replace(/^import .*;$/gm, '').replace(/^export /gm, '');
   });
   return '(() => {\n' + parts.join('\n') + '\n})();\n';
 }
 
-export async function build() {
-  const out = await minify(bundle(), {
+export async function build(name) {
+  const out = await minify(bundle(PARTS[name]), {
     ecma: 2020,
     compress: { passes: 3, unsafe_arrows: true },
     mangle: true,
@@ -31,26 +48,28 @@ export async function build() {
 }
 
 async function main() {
-  const code = await build();
-  if (process.argv.includes('--check')) {
-    const stale = [DIST, PLUGIN_COPY].filter((p) => {
-      try {
-        return readFileSync(p, 'utf8') !== code;
-      } catch (e) {
-        return true;
+  const check = process.argv.includes('--check');
+  const stale = [];
+  for (const name of Object.keys(PARTS)) {
+    const code = await build(name);
+    for (const p of [dist(name), pluginCopy(name)]) {
+      if (check) {
+        let old = null;
+        try {
+          old = readFileSync(p, 'utf8');
+        } catch (e) { /* missing counts as stale */ }
+        if (old !== code) stale.push(p);
+        continue;
       }
-    });
-    if (stale.length) {
-      console.error('out of date with src/ (run `npm run build` in sdk/js):\n  ' + stale.join('\n  '));
-      process.exit(1);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, code);
     }
-    return;
+    if (!check) console.log(`built dist/${name} (${code.length} bytes) and copied it to the plugin`);
   }
-  for (const p of [DIST, PLUGIN_COPY]) {
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, code);
+  if (stale.length) {
+    console.error('out of date with src/ (run `npm run build` in sdk/js):\n  ' + stale.join('\n  '));
+    process.exit(1);
   }
-  console.log(`built ${DIST} (${code.length} bytes) and copied it to the plugin`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

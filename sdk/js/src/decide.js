@@ -1,5 +1,6 @@
 // One decide request for all slots of the page, aborted after the timeout so the defaults simply stay.
 import { apiUrl } from './config.js';
+import { where } from './events.js';
 
 // What a slot element asks for, read from its data- attributes.
 export function slotRequest(el) {
@@ -12,16 +13,6 @@ export function slotRequest(el) {
   const c = (d.pertinentCandidates || '').match(/[^\s,]+/g);
   if (c) s.candidates = c;
   return s;
-}
-
-// Where the page is seen: sent with the decide request and with every event.
-export function where(win) {
-  const w = win.innerWidth || 1024;
-  return {
-    url: win.location.href,
-    referrer: win.document.referrer,
-    device: w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop',
-  };
 }
 
 // What the page knows about this view; the sidecar keeps the referrer's host and the url's path only.

@@ -3,6 +3,16 @@
 import { apiUrl } from './config.js';
 import { attempt } from './storage.js';
 
+// Where the page is seen: sent with the decide request and with every event.
+export function where(win) {
+  const w = win.innerWidth || 1024;
+  return {
+    url: win.location.href,
+    referrer: win.document.referrer,
+    device: w < 768 ? 'mobile' : w < 1024 ? 'tablet' : 'desktop',
+  };
+}
+
 export function makeQueue(cfg, win, base) {
   let q = [];
   const send = () => {

@@ -1,5 +1,5 @@
-// The browser entry, last in the bundle (tests import index.js and boot a fake window instead).
-import { boot } from './index.js';
+// The every-page part's browser entry, last in its bundle (tests import tracker.js and boot a fake window).
+import { boot } from './tracker.js';
 
 try {
   boot(window);

@@ -41,3 +41,12 @@ test('the site key travels in the query string, url-encoded', () => {
   assert.equal(apiUrl(plain, 'decide'), 'https://site.example/index.php?rest_route=/pertinent/v1/decide&key=pk',
     'WordPress without pretty permalinks');
 });
+
+test('the slots part is found beside the script, with its version query, unless the tag names it', () => {
+  const tag = { src: 'https://site.example/wp-content/plugins/pertinent/assets/js/pertinent.min.js?ver=0.2', dataset: {} };
+  assert.equal(readConfig(tag, page).slotsSrc,
+    'https://site.example/wp-content/plugins/pertinent/assets/js/pertinent-slots.min.js?ver=0.2');
+  const named = { ...tag, dataset: { slotsSrc: 'https://cdn.example/p-slots.js' } };
+  assert.equal(readConfig(named, page).slotsSrc, 'https://cdn.example/p-slots.js');
+  assert.equal(readConfig({ dataset: {} }, page).slotsSrc, undefined, 'an inline script has no beside');
+});

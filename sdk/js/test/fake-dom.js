@@ -62,6 +62,9 @@ export class Node {
     const m = sel.match(/^(\w*)\[([\w-]+)\]$/);
     return (!m[1] || this.nodeName === m[1].toUpperCase()) && this.hasAttribute(m[2]);
   }
+  querySelector(sel) {
+    return this.querySelectorAll(sel)[0] || null;
+  }
   querySelectorAll(sel) {
     return [...this.walk()].filter((n) => n.matches(sel));
   }
@@ -76,6 +79,7 @@ export function makeDocument() {
   doc.createElement = (tag) => new Node(tag, doc);
   doc.referrer = '';
   doc.cookie = '';
+  doc.head = doc.appendChild(new Node('head', doc));
   doc.body = doc.appendChild(new Node('body', doc));
   return doc;
 }
