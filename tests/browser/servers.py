@@ -72,8 +72,9 @@ class _SiteHandler(_Quiet):
 
     def do_GET(self):
         path = self.path.split("?")[0]
-        if path == "/pertinent.min.js":
-            return self._send(200, SNIPPET.read_bytes(), "application/javascript")
+        # The tracker, and the slots part it loads from beside itself.
+        if path in ("/pertinent.min.js", "/pertinent-slots.min.js"):
+            return self._send(200, (SNIPPET.parent / path[1:]).read_bytes(), "application/javascript")
         if path in self.site.pages:
             return self._send(200, self.site.pages[path].encode(), "text/html; charset=utf-8")
         if path.startswith("/post/"):

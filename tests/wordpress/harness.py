@@ -190,3 +190,56 @@ def wait_for_events(sidecar: Sidecar, visitor_id: str, want, timeout: float = 15
             return events
         time.sleep(0.3)
     raise AssertionError(f"events never arrived through the proxy; the store has {events}")
+
+
+# Headers the proxy sets itself (requests decodes bodies, so their encoding and length change too).
+HOP_BY_HOP = ("host", "content-length", "transfer-encoding", "connection", "content-encoding")
+
+
+class RecordingProxy:
+    """Forwards every request to the sidecar and records it (method, path, JSON body), so a test can see
+    what WordPress itself asked the sidecar, e.g. the visitor id a server-side decide call carried."""
+
+    def __init__(self, target: str):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.target = target
+        self.requests: list[dict] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _forward(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    body = None
+                proxy.requests.append({"method": self.command, "path": self.path, "body": body})
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                resp = requests.request(self.command, proxy.target + self.path, data=raw, headers=headers,
+                                        timeout=30)
+                self.send_response(resp.status_code)
+                for k, v in resp.headers.items():
+                    if k.lower() not in HOP_BY_HOP:
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(resp.content)))
+                self.end_headers()
+                self.wfile.write(resp.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def bodies(self, path: str) -> list[dict]:
+        """The JSON bodies of the requests made to `path` (e.g. "/v1/decide"), in order."""
+        return [r["body"] for r in self.requests if r["path"].split("?")[0] == path and r["body"] is not None]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

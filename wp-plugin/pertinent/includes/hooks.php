@@ -30,6 +30,9 @@ function pertinent_register_hooks() {
 	add_action( 'shutdown', 'pertinent_page_buffer_finish', 0 );
 	add_filter( 'script_loader_tag', 'pertinent_script_loader_tag', 10, 2 );
 
+	// The snippet's tracker on every public page (the slots part is added where a slot renders).
+	add_action( 'wp_enqueue_scripts', 'pertinent_enqueue_tracker' );
+
 	// Catalog sync.
 	add_action( 'wp_after_insert_post', 'pertinent_sync_after_insert_post', 10, 2 );
 	add_action( 'before_delete_post', 'pertinent_sync_before_delete_post', 10, 2 );

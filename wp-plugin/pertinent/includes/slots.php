@@ -174,16 +174,19 @@ function pertinent_page_buffer_active() {
  */
 function pertinent_page_slot_placeholder( $slot, $default ) {
 	/**
-	 * Filters whether the JS snippet is also loaded on server-rendered pages. On by default: it records the
-	 * view, impressions, clicks and dwell of the slots rendered here, with the decision, arm and content ids
-	 * in their markup, and never decides a `data-pertinent-rendered="server"` slot a second time. The consent
-	 * rules are those of browser mode: with "require consent" it stores and sends nothing before consent,
-	 * and the REST proxy drops events without it.
+	 * Filters whether the JS snippet is also loaded on server-rendered pages with slots. On by default: it
+	 * records the view, impressions, clicks and dwell of the slots rendered here, with the decision, arm and
+	 * content ids in their markup, and never decides a `data-pertinent-rendered="server"` slot a second time.
+	 * The consent rules are those of browser mode: with "require consent" it stores and sends nothing before
+	 * consent, and the REST proxy drops events without it. Off: neither part of the snippet on such a page
+	 * (not even the tracker every other page loads).
 	 *
 	 * @param bool $enqueue Whether to load the snippet.
 	 */
 	if ( apply_filters( 'pertinent_snippet_in_server_mode', true ) ) {
 		pertinent_snippet_needed();
+	} else {
+		pertinent_snippet_unwanted();
 	}
 	$index = count( $GLOBALS['pertinent_page_buffer']['slots'] );
 	// Marked server-rendered too: a placeholder left in the page (its buffer closed early) keeps its default,
