@@ -9,7 +9,7 @@ import pytest
 
 
 def test_snippet_unit_tests_pass_under_node(repo_root):
-    """Runs sdk/js/test/*.test.js: config, storage, consent, decide, render, events, tracker, slots, build, size."""
+    """Runs sdk/js/test/*.test.js: config, storage, consent, decide, render, events, tracker, slots, build."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: run `make system-deps`")
