@@ -59,7 +59,7 @@ class SnippetTest extends PertinentTestCase {
 		$this->assertArrayNotHasKey( 'data-content-id', pertinent_snippet_attributes() );
 		$variant = $this->post( PERTINENT_VARIANT_TYPE );
 		$this->visit( array( 'p' => $variant, 'post_type' => PERTINENT_VARIANT_TYPE ) );
-		$this->assertSame( '', pertinent_snippet_content_id(), 'variants are never content' );
+		$this->assertSame( '', pertinent_current_content_id(), 'variants are never content' );
 	}
 
 	public function test_feeds_and_previews_load_nothing() {

@@ -97,21 +97,6 @@ function pertinent_snippet_unwanted() {
 }
 
 /**
- * The catalog id of what this page shows: the post id the catalog sync uses, on a single post or page of a
- * synced type; '' elsewhere (home, archives, search, types the sidecar does not know).
- *
- * @return string
- */
-function pertinent_snippet_content_id() {
-	if ( ! is_singular() ) {
-		return '';
-	}
-	$post = get_queried_object();
-	$type = $post instanceof WP_Post ? $post->post_type : '';
-	return in_array( $type, pertinent_synced_post_types(), true ) && PERTINENT_VARIANT_TYPE !== $type ? (string) $post->ID : '';
-}
-
-/**
  * The snippet's data- attributes.
  *
  * @return array<string,string>
@@ -130,7 +115,7 @@ function pertinent_snippet_attributes() {
 	} elseif ( 'dnt' === $consent ) {
 		$attrs['data-respect-dnt'] = '1';
 	}
-	$content_id = pertinent_snippet_content_id();
+	$content_id = pertinent_current_content_id();
 	if ( '' !== $content_id ) {
 		$attrs['data-content-id'] = $content_id;
 	}

@@ -91,6 +91,21 @@ function pertinent_current_url() {
 }
 
 /**
+ * The catalog id of what this page shows: the post id the catalog sync uses, on a single post or page of a
+ * synced type; '' elsewhere (home, archives, search, types the sidecar does not know).
+ *
+ * @return string
+ */
+function pertinent_current_content_id() {
+	if ( ! is_singular() ) {
+		return '';
+	}
+	$post = get_queried_object();
+	$type = $post instanceof WP_Post ? $post->post_type : '';
+	return in_array( $type, pertinent_synced_post_types(), true ) && PERTINENT_VARIANT_TYPE !== $type ? (string) $post->ID : '';
+}
+
+/**
  * The decide call's context for this page view.
  *
  * @return array<string,mixed>
@@ -103,8 +118,10 @@ function pertinent_page_context() {
 		'locale'  => get_locale(),
 		'consent' => $consent,
 	);
-	if ( is_singular() ) {
-		$context['content_id'] = (string) get_queried_object_id();
+	// The same content id the snippet's views carry, so decisions and events name the page alike.
+	$content_id = pertinent_current_content_id();
+	if ( '' !== $content_id ) {
+		$context['content_id'] = $content_id;
 	}
 	if ( $consent && isset( $_SERVER['HTTP_REFERER'] ) ) {
 		$context['referrer'] = esc_url_raw( wp_unslash( $_SERVER['HTTP_REFERER'] ) );
