@@ -72,12 +72,27 @@ def cmd_train(args) -> int:
             result = train_from_store(store, _models_dir(args), **options)
         finally:
             store.close()
+    skipped = _skipped(result.path)
     if args.json:
-        print(json.dumps(result.to_dict(), default=str, indent=2))
+        print(json.dumps({**result.to_dict(), "skipped_models": skipped}, default=str, indent=2))
     else:
+        for note in skipped:
+            print(f"skipped model {note}")
         print(f"model set {result.version}: {'promoted' if result.promoted else 'kept back'} "
               f"({result.gate['reason']}); report: {result.path / 'report.html' if result.path else '-'}")
     return 0
+
+
+def _skipped(path) -> list[str]:
+    """The classifiers a written set could not learn from its data (see training.shape)."""
+    from ..modelset.manifest import MANIFEST_NAME
+    from .shape import skipped_models
+
+    try:
+        manifest = json.loads((Path(path) / MANIFEST_NAME).read_text()) if path else {}
+    except (OSError, ValueError):
+        return []
+    return skipped_models(manifest.get("hyperparameters") or {})
 
 
 def _load_inputs(args):
@@ -131,9 +146,10 @@ def cmd_recommend(args) -> int:
     if ms.recommender is None:
         return _fail(f"model set {ms.version} has no recommender")
     events = read_events(args.events)
+    visitors = read_visitor_ids(args.visitors)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for line in recommend_lines(ms.recommender, events, read_visitor_ids(args.visitors), args.k,
+        for line in recommend_lines(ms.recommender, events, visitors, args.k,
                                     exclude_seen=args.exclude_seen):
             out.write(line + "\n")
     finally:
