@@ -165,6 +165,28 @@ def test_duplicated_rows_out_of_time_order_train_like_the_clean_log(tmp_path):
     assert a.metrics["ranking"]["overall"] == b.metrics["ranking"]["overall"]
 
 
+@pytest.mark.parametrize("stamp", ["1770000000000", "9999-12-31T00:00:00Z"], ids=["epoch-ms", "year-9999"])
+def test_timestamps_outside_any_real_site_exit_2_naming_the_line(tmp_path, capsys, stamp):
+    events_path, content_path = site_files(tmp_path, TRAINABLE)
+    lines = events_path.read_text().splitlines()
+    fields = lines[3].split(",")
+    lines[3] = ",".join([fields[0], stamp, *fields[2:]])
+    events_path.write_text("\n".join(lines) + "\n")
+    code = run(["train", "--events", str(events_path), "--content", str(content_path),
+                "--models", str(tmp_path / "models")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"{events_path}:4:2: column 'timestamp': {stamp!r} is not")
+    assert "between 1970 and 2200" in err
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate", "recommend"])
+def test_a_cut_off_k_below_1_is_refused_by_the_command_line(tmp_path, capsys, command):
+    with pytest.raises(SystemExit) as stop:
+        run([command, "--events", "e.csv", "--content", "c.csv", "--visitors", "v.txt", "--k", "0"]
+            if command == "recommend" else [command, "--events", "e.csv", "--content", "c.csv", "--k", "0"])
+    assert stop.value.code == 2 and "argument --k: 0 is not at least 1" in capsys.readouterr().err
+
+
 def test_recommend_with_a_missing_visitors_file_exits_2(tmp_path, capsys):
     events_path, content_path = site_files(tmp_path, TRAINABLE)
     train_from_files(events_path, content_path, tmp_path / "models", **QUIET)

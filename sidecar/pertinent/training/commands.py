@@ -158,6 +158,19 @@ def cmd_recommend(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a cut-off k of 0 divides by zero in every metric)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
 def register(subparsers) -> None:
     """Add train, evaluate and recommend to the `pertinent` argparse CLI."""
     train = subparsers.add_parser("train", help="train, validate and (if it passes the gate) promote a set")
@@ -168,7 +181,7 @@ def register(subparsers) -> None:
     train.add_argument("--force", action="store_true", help="promote even if the gate fails (first set)")
     train.add_argument("--json", action="store_true", help="print the result and metrics as JSON")
     train.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    train.add_argument("--k", type=int, default=10, help="ranking cut-off k (default 10)")
+    train.add_argument("--k", type=_positive, default=10, help="ranking cut-off k (default 10)")
     train.add_argument("--margin", type=float, default=0.05,
                        help="relative margin the ranking must beat the popularity baseline by (default 0.05)")
     train.add_argument("--live-margin", type=float, default=0.0,
@@ -180,7 +193,7 @@ def register(subparsers) -> None:
     evaluate.add_argument("--version", help="a version in the models folder (default: LIVE)")
     evaluate.add_argument("--events", required=True)
     evaluate.add_argument("--content", required=True)
-    evaluate.add_argument("--k", type=int, default=10)
+    evaluate.add_argument("--k", type=_positive, default=10)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=_guarded(cmd_evaluate))
 
@@ -189,7 +202,7 @@ def register(subparsers) -> None:
     rec.add_argument("--version", help="a version in the models folder (default: LIVE)")
     rec.add_argument("--events", required=True, help="events file holding the visitors' histories")
     rec.add_argument("--visitors", required=True, help="visitor ids, one per line (or CSV with visitor_id)")
-    rec.add_argument("--k", type=int, default=10)
+    rec.add_argument("--k", type=_positive, default=10)
     rec.add_argument("--exclude-seen", action="store_true", help="never recommend what the visitor has seen")
     rec.add_argument("--format", default="jsonl", help="output format (jsonl)")
     rec.add_argument("--output", help="write to a file instead of stdout")
