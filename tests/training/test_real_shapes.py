@@ -187,6 +187,18 @@ def test_a_cut_off_k_below_1_is_refused_by_the_command_line(tmp_path, capsys, co
     assert stop.value.code == 2 and "argument --k: 0 is not at least 1" in capsys.readouterr().err
 
 
+def test_evaluate_and_recommend_without_a_live_set_say_so(tmp_path, capsys):
+    events_path, content_path = site_files(tmp_path, TRAINABLE)
+    (tmp_path / "visitors.txt").write_text("v1\n")
+    empty = tmp_path / "models"
+    for argv in (["evaluate", "--events", str(events_path), "--content", str(content_path)],
+                 ["recommend", "--events", str(events_path), "--visitors", str(tmp_path / "visitors.txt")]):
+        assert run([*argv, "--models", str(empty)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"pertinent: model set: none is live in {empty}")
+        assert_clean_refusal(err)
+
+
 def test_recommend_with_a_missing_visitors_file_exits_2(tmp_path, capsys):
     events_path, content_path = site_files(tmp_path, TRAINABLE)
     train_from_files(events_path, content_path, tmp_path / "models", **QUIET)

@@ -112,7 +112,10 @@ def _resolve_set(args) -> Path:
         return models
     version = args.version or live_version(models)
     if not version:
-        raise TrainingInputError(models / LIVE_FILE, 0, 0, "no live model set (train one, or pass --version)")
+        from ..errors import ModelSetError
+
+        raise ModelSetError("no_live_set", f"none is live in {models} (no {LIVE_FILE} file): "
+                            "train one first, or pass --version")
     return models / version
 
 

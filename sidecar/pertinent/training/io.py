@@ -51,7 +51,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
         if path.suffix.lower() in (".parquet", ".pq"):
             df = pd.read_parquet(path)
             return df.astype(object).where(df.notna(), "").astype(str), 1
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"), 2
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"), 2
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "CSV"
         raise TrainingInputError(path, 1, 1, f"cannot be read as {kind}: {exc}") from None
