@@ -32,6 +32,7 @@ def render_text(summary: dict) -> str:
               f" next {training.get('next_at') or 'when the worker runs'}"]
     if training.get("failures"):
         lines.append(f"  {_retry_line(training)}")
+    lines += [f"  skipped model {note}" for note in training.get("skipped") or []]
     return "\n".join(lines) + "\n"
 
 
@@ -73,6 +74,9 @@ def render_html(summary: dict) -> str:
                  f"next: {escape(str(t.get('next_at') or '-'))}</p>")
     if t.get("failures"):
         parts.append(f"<p><strong>{escape(_retry_line(t))}</strong></p>")
+    if t.get("skipped"):
+        parts.append("<p>Skipped models:</p><ul>" + "".join(f"<li>{escape(n)}</li>" for n in t["skipped"])
+                     + "</ul>")
     style = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}")
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pertinent report</title>"

@@ -25,6 +25,7 @@ from .experiments.stats import uplift
 from .modelset import writer
 from .modelset.manifest import MANIFEST_NAME
 from .monitoring.drift import check_drift, save_drift
+from .training.shape import skipped_models
 
 log = logging.getLogger("pertinent.worker")
 LOCK_NAME = "worker"
@@ -152,15 +153,18 @@ class Worker:
                 path = self.train(self.runtime, reason)
         except Exception as exc:  # noqa: BLE001 - a failed training is logged and retried with backoff
             return self._failed(now, state, exc)
-        state.pop("training_failures", None)
-        state.pop("retry_at", None)
+        for key in ("training_failures", "retry_at", "last_training_skipped"):
+            state.pop(key, None)
         if path is None:
             state["last_training_result"] = "no model set produced"
             log.info("training: no model set produced")
             return "train:none"
         version = Path(path).name
-        gate = _manifest(Path(path)).get("gate") or {}
+        manifest = _manifest(Path(path))
+        gate = manifest.get("gate") or {}
         state["last_training_version"] = version
+        # Models the data could not train (no conversions, say) are named, not silently constant.
+        state["last_training_skipped"] = skipped_models(manifest.get("hyperparameters") or {})
         if not gate.get("passed", False):
             state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
             log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))

@@ -1,4 +1,5 @@
-"""A failed scheduled retrain is retried within minutes, backing off, and its reason reaches the operator.
+"""A failed scheduled retrain is retried within minutes, backing off; its reason, and any model the data
+could not train, reach the operator (pertinent report, the WordPress admin page).
 
 The worker is driven with explicit times (run_once(now)), never with sleeps.
 """
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
@@ -19,6 +21,7 @@ from pertinent.training.pipeline import TrainingDataError
 from pertinent.worker import RETRY_MAX_MINUTES, STATE_ID, STATE_KIND, Worker
 
 from tests.monitoring.test_admin_page_php import render
+from tests.support.shapes import SiteShape, build
 
 T0 = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
 WHY = "too few visitors read in the validation/test windows (3/1); need at least 10 each"
@@ -120,3 +123,19 @@ def test_a_store_without_enough_data_fails_training_with_the_data_reason_not_a_t
     result = state(runtime)["last_training_result"]
     assert result.startswith("failed: need at least 100 events")
     assert "Traceback" not in caplog.text
+
+
+@pytest.mark.skipif(shutil.which("php") is None, reason="php is not installed")
+def test_a_skipped_model_is_named_in_the_report_and_on_the_admin_page(runtime, repo_root, tmp_path):
+    """A conversion-free site trains its set; the conversion model is reported as skipped, with why."""
+    items, events = build(replace(SiteShape(n_visitors=80, n_events=1200, n_variants=3, seed=5),
+                                  kinds=("view", "click", "impression", "dwell")))
+    runtime.store.upsert_content(items)
+    runtime.store.add_events(events)
+    now = max(e.timestamp for e in events) + timedelta(hours=1)  # the events stay inside retention
+    assert "train:promoted" in Worker(runtime, owner="t").run_once(now)
+    summary = build_summary(runtime, now=now)
+    skipped = summary["training"]["skipped"]
+    assert any(note.startswith("conversion: too few positives") for note in skipped), skipped
+    assert f"skipped model {skipped[0]}" in render_text(summary)
+    assert skipped[0] in render(repo_root, tmp_path, json.dumps(summary))

@@ -325,6 +325,10 @@ function pertinent_dashboard_training( $training ) {
 			$value( 'retry_at', __( 'the next schedule', 'pertinent' ) )
 		);
 	}
+	if ( ! empty( $training['skipped'] ) && is_array( $training['skipped'] ) ) {
+		// Models the data could not train (e.g. no conversions yet) predict their base rate: say which.
+		$rows[ __( 'Skipped models', 'pertinent' ) ] = implode( '; ', array_map( 'strval', $training['skipped'] ) );
+	}
 	foreach ( $rows as $label => $text ) {
 		echo '<tr><th scope="row">' . esc_html( $label ) . '</th><td>' . esc_html( $text ) . '</td></tr>';
 	}
