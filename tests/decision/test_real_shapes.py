@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -130,3 +130,21 @@ def test_a_site_of_pages_only_decides_from_its_model(tmp_path):
     finally:
         runtime.close()
     assert not page.degraded and decision.slots[0].source == "model"
+
+
+def test_the_shipped_demo_set_scores_banners_for_a_visitor_of_an_untagged_page(repo_root):
+    """The issue as reported: the demo's own /personalized/ page has no labels; one view of it broke
+    banner/CTA scoring and churn risk with the committed model set."""
+    from pertinent.modelset.loader import load_model_set
+    from pertinent.modelset.protocols import RecommendQuery
+    from pertinent.modelset.writer import live_version
+
+    ms = load_model_set(repo_root / "models" / live_version(repo_root / "models"))
+    ms.variant_scorer.observe_catalog([PAGE])
+    now = ms.recommender.trained_until_
+    history = [Event(type="view", visitor_id="newcomer", content_id=PAGE.id,
+                     timestamp=datetime.fromtimestamp(now, tz=timezone.utc))]
+    query = RecommendQuery(history=history, context=PageContext(content_id=PAGE.id), k=1)
+    scores = ms.variant_scorer.score_variants(query, ["9000", "9001"])
+    assert set(scores) == {"9000", "9001"} and all(0.0 <= p <= 1.0 for p in scores.values())
+    assert 0.0 <= ms.risk.churn_risk(history, PageContext()) <= 1.0
