@@ -1,8 +1,9 @@
 """Small sites in the shapes real exports come in, for robustness tests (hand-written and hypothesis).
 
 A `SiteShape` says what the site looks like (untagged or textless posts, a catalog of one type, only
-clicks, unknown content ids, duplicated rows, rows out of time order, visitors with one event); `build`
-makes the catalog and the event log from it, seeded, with a little taste signal so models can learn.
+clicks, unknown content ids, duplicated rows, rows out of time order, visitors with one event, odd
+dwell values); `build` makes the catalog and the event log from it, seeded, with a little taste
+signal so models can learn.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class SiteShape:
     duplicate_share: float = 0.0
     shuffled: bool = False
     days: float = 14.0
+    dwell_seconds: float = 30.0  # the value of every dwell event: exports also hold negative or absurd ones
     seed: int = 0
 
 
@@ -85,7 +87,8 @@ def _event(rng: random.Random, shape: SiteShape, second: float, posts, variants,
         content = f"gone{rng.randrange(5)}"
     when = START + timedelta(seconds=second)
     return Event(type=kind, visitor_id=visitor, timestamp=when, content_id=content,
-                 session_id=f"{visitor}-{int(second // 3600)}", value=30.0 if kind == "dwell" else None,
+                 session_id=f"{visitor}-{int(second // 3600)}",
+                 value=shape.dwell_seconds if kind == "dwell" else None,
                  device=rng.choice(("desktop", "mobile", "tablet")), referrer="", country="FR")
 
 
@@ -122,7 +125,8 @@ def site_shapes() -> st.SearchStrategy[SiteShape]:
             st.lists(st.sampled_from(EVENT_TYPES), min_size=1, max_size=5, unique=True).map(tuple)),
         one_event_visitors=st.integers(0, 10), unknown_share=st.sampled_from([0.0, 0.2]),
         duplicate_share=st.sampled_from([0.0, 0.2]), shuffled=st.booleans(),
-        days=st.sampled_from([14.0, 3.0, 0.01]), seed=st.integers(0, 10_000))
+        days=st.sampled_from([14.0, 3.0, 0.01]), dwell_seconds=st.sampled_from([30.0, -4.0, 1e12]),
+        seed=st.integers(0, 10_000))
     # Busy enough for what training needs (100 events, 10 new readers in each evaluation window).
     busy = st.builds(SiteShape, n_posts=st.integers(8, 40), n_visitors=st.integers(50, 90),
                      n_events=st.integers(800, 1400), **odd)

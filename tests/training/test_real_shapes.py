@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, event, given, note, settings
@@ -62,6 +63,14 @@ def test_one_view_of_untagged_content_leaves_the_visitor_features_defined():
     assert features[VISITOR_FEATURES.index("taste_concentration")] == 0.0
     state.update("view", 1500.0, 1, "s1", None, ["tag:garden"], 1.0)
     assert state.visitor_features(2000.0)[VISITOR_FEATURES.index("taste_concentration")] == 0.5
+
+
+@pytest.mark.parametrize("dwell", [-5.0, 1e308, float("inf")], ids=["negative", "huge", "infinite"])
+def test_dwell_values_no_page_could_produce_leave_the_features_finite(dwell):
+    state = VisitorState()
+    state.update("dwell", 1000.0, 0, "s1", dwell, ["tag:garden"], 1.0)
+    features = np.array(state.visitor_features(2000.0), dtype=np.float32)
+    assert np.isfinite(features).all()
 
 
 def test_a_window_with_no_reads_has_no_cases_rather_than_a_key_error():
