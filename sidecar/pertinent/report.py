@@ -30,7 +30,17 @@ def render_text(summary: dict) -> str:
               f"training: last {training.get('last_at') or 'never'}"
               f" ({training.get('last_reason') or '-'}: {training.get('last_result') or '-'}),"
               f" next {training.get('next_at') or 'when the worker runs'}"]
+    if training.get("failures"):
+        lines.append(f"  {_retry_line(training)}")
+    lines += [f"  skipped model {note}" for note in training.get("skipped") or []]
     return "\n".join(lines) + "\n"
+
+
+def _retry_line(training: dict) -> str:
+    """'failed 3 times in a row; retrying at ...': the backoff the worker is in, for text and HTML."""
+    n = int(training.get("failures") or 0)
+    return (f"failed {n} time{'s' if n != 1 else ''} in a row; retrying at "
+            f"{training.get('retry_at') or 'the next schedule'}")
 
 
 def render_html(summary: dict) -> str:
@@ -62,6 +72,11 @@ def render_html(summary: dict) -> str:
     parts.append(f"</table><h2>Training</h2><p>last: {escape(str(t.get('last_at') or 'never'))} "
                  f"({escape(str(t.get('last_reason') or '-'))}): {escape(str(t.get('last_result') or '-'))}; "
                  f"next: {escape(str(t.get('next_at') or '-'))}</p>")
+    if t.get("failures"):
+        parts.append(f"<p><strong>{escape(_retry_line(t))}</strong></p>")
+    if t.get("skipped"):
+        parts.append("<p>Skipped models:</p><ul>" + "".join(f"<li>{escape(n)}</li>" for n in t["skipped"])
+                     + "</ul>")
     style = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}")
     return (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pertinent report</title>"

@@ -25,11 +25,16 @@ from .experiments.stats import uplift
 from .modelset import writer
 from .modelset.manifest import MANIFEST_NAME
 from .monitoring.drift import check_drift, save_drift
+from .training.shape import skipped_models
 
 log = logging.getLogger("pertinent.worker")
 LOCK_NAME = "worker"
 STATE_KIND, STATE_ID = "worker", "state"
 MIN_TRIGGER_GAP_HOURS = 6.0  # at most one drift- or metric-triggered retraining per this many hours
+# A failed training is retried after 5 minutes, then 10, 20, ... up to 4 hours (never later than the
+# schedule): a store blip or a few missing events should cost minutes, not the day until the schedule.
+RETRY_FIRST_MINUTES = 5.0
+RETRY_MAX_MINUTES = 240.0
 
 # train(runtime, reason) -> path of the new model set folder, or None when training produced nothing.
 TrainFn = Callable[[object, str], "Path | None"]
@@ -108,6 +113,9 @@ class Worker:
         """Why to retrain now, or None: a canary under way always waits for its verdict first."""
         if canary.canary_version(self.config.models_dir):
             return None
+        retry = state.get("retry_at")
+        if retry and now >= _time(retry):
+            return f"retry {state.get('training_failures', 1)} after a failed training"
         if now >= self._next_training(state, now):
             return "schedule"
         # Drift or a metric drop retrain early, but not again within the gap: a set that keeps failing
@@ -143,17 +151,20 @@ class Worker:
         try:
             with self._lock_kept_alive():  # training may outlast the lock's time to live
                 path = self.train(self.runtime, reason)
-        except Exception as exc:  # noqa: BLE001 - a failed training is logged and retried next schedule
-            log.exception("training: failed")
-            state["last_training_result"] = f"failed: {type(exc).__name__}: {exc}"
-            return "train:failed"
+        except Exception as exc:  # noqa: BLE001 - a failed training is logged and retried with backoff
+            return self._failed(now, state, exc)
+        for key in ("training_failures", "retry_at", "last_training_skipped"):
+            state.pop(key, None)
         if path is None:
             state["last_training_result"] = "no model set produced"
             log.info("training: no model set produced")
             return "train:none"
         version = Path(path).name
-        gate = _manifest(Path(path)).get("gate") or {}
+        manifest = _manifest(Path(path))
+        gate = manifest.get("gate") or {}
         state["last_training_version"] = version
+        # Models the data could not train (no conversions, say) are named, not silently constant.
+        state["last_training_skipped"] = skipped_models(manifest.get("hyperparameters") or {})
         if not gate.get("passed", False):
             state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
             log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))
@@ -169,6 +180,25 @@ class Worker:
         log.info("training: %s passed its gate; serving as canary to %.0f%% of the model arm", version,
                  self.config.canary_share * 100)
         return "train:canary"
+
+    def _failed(self, now: datetime, state: dict, exc: Exception) -> str:
+        """Record why training failed and when it is retried (backoff growing with each failure in a row)."""
+        from .training.io import TrainingInputError
+        from .training.pipeline import TrainingDataError
+
+        failures = int(state.get("training_failures", 0)) + 1
+        retry_at = now + retry_delay(failures, self.config.train_interval_hours)
+        # The data's own problem is said in its words; anything else is a bug and keeps its type and trace.
+        if isinstance(exc, (TrainingDataError, TrainingInputError)):
+            log.warning("training: failed: %s", exc)
+            why = str(exc)
+        else:
+            log.exception("training: failed")
+            why = f"{type(exc).__name__}: {exc}"
+        state.update(training_failures=failures, retry_at=retry_at.isoformat(),
+                     last_training_result=f"failed: {why}")
+        log.info("training: failure %d in a row; retrying at %s", failures, retry_at.isoformat())
+        return "train:failed"
 
     def _purge(self, now: datetime, state: dict) -> str:
         last = state.get("last_purge_at")
@@ -204,15 +234,25 @@ class Worker:
             thread.join()
 
     def _next_training(self, state: dict, now: datetime) -> datetime:
+        """The retry after a failure when one is due, else the schedule."""
         last = state.get("last_training_at")
         if not last:
             return now
-        return _time(last) + timedelta(hours=self.config.train_interval_hours)
+        scheduled = _time(last) + timedelta(hours=self.config.train_interval_hours)
+        retry = state.get("retry_at")
+        return min(_time(retry), scheduled) if retry else scheduled
 
     def _category_lookup(self):
         categories = {item.id: (item.categories[0] if item.categories else None)
                       for item in self.store.list_content()}
         return categories.get
+
+
+def retry_delay(failures: int, interval_hours: float) -> timedelta:
+    """5, 10, 20, 40 ... minutes after the 1st, 2nd, 3rd, 4th failure in a row; capped, and never past
+    the regular schedule."""
+    minutes = RETRY_FIRST_MINUTES * 2 ** min(max(failures - 1, 0), 16)
+    return timedelta(minutes=min(minutes, RETRY_MAX_MINUTES, interval_hours * 60.0))
 
 
 def default_train(runtime, reason: str) -> Path | None:

@@ -87,6 +87,22 @@ class DashboardPageTest extends PertinentTestCase {
 		$this->assertStringContainsString( 'v-bad serving as canary', $html );
 	}
 
+	public function test_a_failed_training_shows_its_reason_and_when_it_is_retried() {
+		$summary             = $this->summary();
+		$summary['training'] = array(
+			'last_at'     => '2026-11-24T00:50:00+00:00',
+			'last_reason' => 'retry 2 after a failed training',
+			'last_result' => 'failed: too few visitors read in the validation/test windows (3/1)',
+			'next_at'     => '2026-11-24T01:10:00+00:00',
+			'failures'    => 2,
+			'retry_at'    => '2026-11-24T01:10:00+00:00',
+		);
+		$this->stub_answer( 200, $summary );
+		$html = $this->render();
+		$this->assertStringContainsString( 'failed: too few visitors read in the validation/test windows (3/1)', $html );
+		$this->assertStringContainsString( 'failed 2 times in a row; retrying at 2026-11-24T01:10:00+00:00', $html );
+	}
+
 	public function test_summary_is_fetched_once_then_served_from_the_short_cache() {
 		$this->stub_answer( 200, $this->summary() );
 		$this->render();

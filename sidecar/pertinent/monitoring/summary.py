@@ -39,6 +39,9 @@ def build_summary(runtime, now: datetime | None = None) -> dict:
             "last_at": state.get("last_training_at"), "last_reason": state.get("last_training_reason"),
             "last_result": state.get("last_training_result"), "next_at": state.get("next_training_at"),
             "interval_hours": runtime.config.train_interval_hours,
+            # Failed trainings in a row and when the worker retries (with backoff); 0 and None when fine.
+            "failures": int(state.get("training_failures") or 0), "retry_at": state.get("retry_at"),
+            "skipped": list(state.get("last_training_skipped") or []),
             "worker_last_run_at": state.get("last_run_at"),
         },
     }

@@ -26,7 +26,17 @@ class ContentModel:
         """Fit the vectorizer on the catalog and precompute each item's nearest neighbours."""
         self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, max_features=self.max_features, min_df=1,
                                            stop_words="english", dtype=np.float32)
-        tfidf = self.vectorizer_.fit_transform([item_document(i) for i in items]).tocsr()
+        documents = [item_document(i) for i in items]
+        try:
+            tfidf = self.vectorizer_.fit_transform(documents).tocsr()
+        except ValueError:
+            # A catalog with no words (untitled, untagged, no text) or only stop words: keep stop words
+            # and give each item its own id token, so the vocabulary is never empty; such items simply
+            # have no content neighbours instead of failing the whole training.
+            self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, max_features=self.max_features,
+                                               token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+            tfidf = self.vectorizer_.fit_transform(
+                [f"{doc} item_{item.id}" for doc, item in zip(documents, items, strict=True)]).tocsr()
         self.svd_ = None
         if len(items) > self.exact_up_to and tfidf.shape[1] > self.n_components:
             # Large catalogs: exact sparse cosine over 10k x 10k items is slow; a 128-dim LSA projection

@@ -12,6 +12,7 @@ SEARCH = ("google", "bing", "duckduckgo", "yahoo", "baidu", "yandex", "ecosia")
 SOCIAL = ("facebook", "t.co", "twitter", "x.com", "linkedin", "instagram", "reddit", "pinterest", "tiktok")
 EMAIL = ("newsletter", "mail", "email")
 REFERRER_CLASSES = ("direct", "search", "social", "email", "other")
+MAX_DWELL_S = 86400.0
 
 
 def referrer_class(referrer: str | None) -> str:
@@ -61,7 +62,9 @@ class VisitorState:
         elif kind == "conversion":
             self.n_conversions += 1
         elif kind == "dwell" and value is not None and value == value:
-            self.dwell_sum += float(value)
+            # Clamped to 0 .. a day: exports hold negative dwell (clock skew) and absurd ones (a tab left
+            # open for weeks, 1e308), which broke log1p and overflowed the float32 feature rows.
+            self.dwell_sum += min(max(float(value), 0.0), MAX_DWELL_S)
             self.dwell_n += 1
         if weight > 0 and row is not None:
             self.recent.append((row, weight))
@@ -78,7 +81,8 @@ class VisitorState:
             (self.n_clicks + 3.0 * self.n_conversions) / (self.n_impressions + 1.0),
             math.log1p(self.dwell_sum / self.dwell_n) if self.dwell_n else 0.0,
             float(len(self.sessions) <= 1), math.log1p(max(tenure, 0.0)),
-            max(self.profile.values()) / self.profile_total if self.profile_total else 0.0,
+            # Untagged items count towards the total but add no label: the profile can be empty.
+            max(self.profile.values(), default=0.0) / self.profile_total if self.profile_total else 0.0,
         ]
 
     def label_match(self, labels) -> tuple[float, float]:

@@ -9,15 +9,29 @@ import pandas as pd
 
 from ..domain import PageContext
 from ..modelset.protocols import RecommendQuery
+from .io import TrainingInputError
 from .ranking import _events
 
 
 def read_visitor_ids(path) -> list[str]:
     """One id per line, or a CSV with a visitor_id column."""
-    lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TrainingInputError(path, 0, 0, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TrainingInputError(path, 1, 1, f"cannot be read as a list of visitor ids: {exc}") from None
+    numbered = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    lines = [line for _, line in numbered]
     if lines and "," in lines[0] and "visitor_id" in lines[0].split(","):
         col = lines[0].split(",").index("visitor_id")
-        return [line.split(",")[col].strip() for line in lines[1:]]
+        ids = []
+        for number, line in numbered[1:]:
+            parts = line.split(",")
+            if len(parts) <= col:
+                raise TrainingInputError(path, number, len(parts) + 1, "missing the visitor_id column")
+            ids.append(parts[col].strip())
+        return ids
     return [v for v in lines if v != "visitor_id"]
 
 

@@ -72,12 +72,27 @@ def cmd_train(args) -> int:
             result = train_from_store(store, _models_dir(args), **options)
         finally:
             store.close()
+    skipped = _skipped(result.path)
     if args.json:
-        print(json.dumps(result.to_dict(), default=str, indent=2))
+        print(json.dumps({**result.to_dict(), "skipped_models": skipped}, default=str, indent=2))
     else:
+        for note in skipped:
+            print(f"skipped model {note}")
         print(f"model set {result.version}: {'promoted' if result.promoted else 'kept back'} "
               f"({result.gate['reason']}); report: {result.path / 'report.html' if result.path else '-'}")
     return 0
+
+
+def _skipped(path) -> list[str]:
+    """The classifiers a written set could not learn from its data (see training.shape)."""
+    from ..modelset.manifest import MANIFEST_NAME
+    from .shape import skipped_models
+
+    try:
+        manifest = json.loads((Path(path) / MANIFEST_NAME).read_text()) if path else {}
+    except (OSError, ValueError):
+        return []
+    return skipped_models(manifest.get("hyperparameters") or {})
 
 
 def _load_inputs(args):
@@ -97,7 +112,10 @@ def _resolve_set(args) -> Path:
         return models
     version = args.version or live_version(models)
     if not version:
-        raise TrainingInputError(models / LIVE_FILE, 0, 0, "no live model set (train one, or pass --version)")
+        from ..errors import ModelSetError
+
+        raise ModelSetError("no_live_set", f"none is live in {models} (no {LIVE_FILE} file): "
+                            "train one first, or pass --version")
     return models / version
 
 
@@ -131,15 +149,29 @@ def cmd_recommend(args) -> int:
     if ms.recommender is None:
         return _fail(f"model set {ms.version} has no recommender")
     events = read_events(args.events)
+    visitors = read_visitor_ids(args.visitors)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for line in recommend_lines(ms.recommender, events, read_visitor_ids(args.visitors), args.k,
+        for line in recommend_lines(ms.recommender, events, visitors, args.k,
                                     exclude_seen=args.exclude_seen):
             out.write(line + "\n")
     finally:
         if args.output:
             out.close()
     return 0
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (a cut-off k of 0 divides by zero in every metric)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
 
 
 def register(subparsers) -> None:
@@ -152,7 +184,7 @@ def register(subparsers) -> None:
     train.add_argument("--force", action="store_true", help="promote even if the gate fails (first set)")
     train.add_argument("--json", action="store_true", help="print the result and metrics as JSON")
     train.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    train.add_argument("--k", type=int, default=10, help="ranking cut-off k (default 10)")
+    train.add_argument("--k", type=_positive, default=10, help="ranking cut-off k (default 10)")
     train.add_argument("--margin", type=float, default=0.05,
                        help="relative margin the ranking must beat the popularity baseline by (default 0.05)")
     train.add_argument("--live-margin", type=float, default=0.0,
@@ -164,7 +196,7 @@ def register(subparsers) -> None:
     evaluate.add_argument("--version", help="a version in the models folder (default: LIVE)")
     evaluate.add_argument("--events", required=True)
     evaluate.add_argument("--content", required=True)
-    evaluate.add_argument("--k", type=int, default=10)
+    evaluate.add_argument("--k", type=_positive, default=10)
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(func=_guarded(cmd_evaluate))
 
@@ -173,7 +205,7 @@ def register(subparsers) -> None:
     rec.add_argument("--version", help="a version in the models folder (default: LIVE)")
     rec.add_argument("--events", required=True, help="events file holding the visitors' histories")
     rec.add_argument("--visitors", required=True, help="visitor ids, one per line (or CSV with visitor_id)")
-    rec.add_argument("--k", type=int, default=10)
+    rec.add_argument("--k", type=_positive, default=10)
     rec.add_argument("--exclude-seen", action="store_true", help="never recommend what the visitor has seen")
     rec.add_argument("--format", default="jsonl", help="output format (jsonl)")
     rec.add_argument("--output", help="write to a file instead of stdout")

@@ -10,12 +10,18 @@ from .liveset import _end
 from .metrics import classification_metrics
 from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_responses, replay
+from .shape import unevaluable
 from .steps import CLICK_WINDOW_S, popularity_baseline
 
 
 def evaluate_model_set(path, events: pd.DataFrame, items, *, k: int = 10, test_share: float = 0.15,
                        max_cases: int = 3000, seed: int = 7) -> dict:
     """Ranking and click metrics of the set on the last `test_share` of the events, vs popularity."""
+    problem = unevaluable(events)
+    if problem:
+        from .pipeline import TrainingDataError
+
+        raise TrainingDataError(problem)
     ms = load_model_set(path)
     types = {i.id: i.type for i in items}
     if ms.recommender is not None and hasattr(ms.recommender, "observe_catalog"):
@@ -42,5 +48,6 @@ def evaluate_model_set(path, events: pd.DataFrame, items, *, k: int = 10, test_s
         y = label_responses(meta, events, "click", CLICK_WINDOW_S)
         p = positive_proba(scorer.click_model, x) if len(x) else np.zeros(0)
         out["metrics"]["click"] = classification_metrics(y, p)
-        out["baseline_metrics"]["click_constant"] = classification_metrics(y, np.full(len(y), y.mean()))
+        out["baseline_metrics"]["click_constant"] = classification_metrics(
+            y, np.full(len(y), y.mean() if len(y) else 0.0))
     return out

@@ -51,7 +51,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
         if path.suffix.lower() in (".parquet", ".pq"):
             df = pd.read_parquet(path)
             return df.astype(object).where(df.notna(), "").astype(str), 1
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8"), 2
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"), 2
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "CSV"
         raise TrainingInputError(path, 1, 1, f"cannot be read as {kind}: {exc}") from None
@@ -72,17 +72,27 @@ def _fail_at(df: pd.DataFrame, path: Path, offset: int, bad: np.ndarray, column:
                              f"column {column!r}: {value!r} is not {expected}")
 
 
+# Times outside 1970..2200 are not events of a real site but a unit mix-up (epoch milliseconds read as
+# seconds are year 50,000+), and past 2262 pandas cannot hold them at all: refused with the line.
+LATEST_TIME = 7_258_118_400.0  # 2200-01-01T00:00:00Z
+TIME_EXPECTED = "an ISO 8601 time or epoch seconds between 1970 and 2200 (epoch milliseconds? divide by 1000)"
+
+
 def parse_timestamps(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """ISO 8601 or epoch seconds -> (float seconds, bad mask)."""
+    """ISO 8601 or epoch seconds -> (float seconds, bad mask: unreadable or outside 1970..2200)."""
     text = raw.str.strip()
     numeric = pd.to_numeric(text, errors="coerce")
     seconds = numeric.to_numpy(dtype=float, copy=True)
     iso = (numeric.isna() & (text != "")).to_numpy()
     if iso.any():
         parsed = pd.to_datetime(text[iso], utc=True, format="ISO8601", errors="coerce")
-        epoch = pd.Timestamp(0, tz="UTC")
-        seconds[iso] = ((parsed - epoch) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
-    return seconds, np.isnan(seconds)
+        # Through milliseconds, not nanoseconds: a year like 9999 must reach the range check, not overflow.
+        millis = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[ms]")
+        values = millis.astype("int64") / 1000.0
+        values[np.isnat(millis)] = np.nan
+        seconds[iso] = values
+    with np.errstate(invalid="ignore"):
+        return seconds, ~((seconds >= 0) & (seconds < LATEST_TIME))
 
 
 def read_events(path, known_content: set[str] | None = None,
@@ -94,7 +104,7 @@ def read_events(path, known_content: set[str] | None = None,
     _require(df, path, EVENT_REQUIRED)
     ts, bad = parse_timestamps(df["timestamp"])
     if bad.any():
-        _fail_at(df, path, offset, bad, "timestamp", "an ISO 8601 time or epoch seconds")
+        _fail_at(df, path, offset, bad, "timestamp", TIME_EXPECTED)
     kind = df["event_type"].str.strip().str.lower()
     bad = ~kind.isin(EVENT_TYPES).to_numpy()
     if bad.any():
@@ -146,7 +156,7 @@ def read_content(path, report: InputReport | None = None) -> list[ContentItem]:
     seconds, bad = parse_timestamps(published.astype(str))
     bad &= published.astype(str).str.strip().to_numpy() != ""
     if bad.any():
-        _fail_at(df, path, offset, bad, "published_at", "an ISO 8601 time or epoch seconds")
+        _fail_at(df, path, offset, bad, "published_at", TIME_EXPECTED)
     empty = (df["content_id"].str.strip() == "").to_numpy()
     if empty.any():
         _fail_at(df, path, offset, empty, "content_id", "a non-empty id")

@@ -27,6 +27,7 @@ from .io import InputReport, read_content, read_events
 from .liveset import evaluate_live
 from .ranking import evaluate_ranking, ranking_cases
 from .readnext import evaluate_read_next, next_view_pairs
+from .shape import untrainable
 from .steps import click_features, fit_classifiers, fit_recommender, popularity_baseline
 
 
@@ -132,6 +133,9 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
     if len(events) < 100 or not items:
         raise TrainingDataError(f"need at least 100 events and some content (have {len(events)} events, "
                                 f"{len(items)} items)")
+    problem = untrainable(events, items)
+    if problem:
+        raise TrainingDataError(problem)
     types = {i.id: i.type for i in items}
     ts = events["ts"].to_numpy()
     t_valid, t_test = (float(v) for v in np.quantile(ts, [0.70, 0.85]))

@@ -24,8 +24,19 @@ class RankingCase:
     now: object
 
 
+# What counts as reading a post: many real exports hold only clicks, or only views.
+READ_EVENTS = ("view", "click")
 COLUMNS = ("event_type", "visitor_id", "timestamp", "content_id", "session_id", "value", "device",
            "referrer", "country")
+
+
+def is_post(content_ids: pd.Series, item_types: dict) -> np.ndarray:
+    """A boolean mask of rows about posts/pages (unknown ids count as posts), never about variants.
+
+    A plain array, not `series.map(...)`: on an empty frame that map has object dtype and pandas then
+    reads the mask as a list of column names."""
+    return np.fromiter((item_types.get(c, "post") != "variant" for c in content_ids), dtype=bool,
+                       count=len(content_ids))
 
 
 def histories(rows: pd.DataFrame) -> dict[str, list[Event]]:
@@ -49,10 +60,13 @@ def _events(rows: pd.DataFrame) -> list[Event]:
 
 def ranking_cases(events: pd.DataFrame, start: float, end: float, item_types: dict, *, history: int = 50,
                   max_cases: int | None = None, seed: int = 0) -> list[RankingCase]:
-    """Visitors who view posts in [start, end): history = last events before start, truth = new views."""
+    """Visitors who read posts in [start, end): history = last events before start, truth = new reads."""
     past = events[(events["ts"] < start) & (events["event_type"] != "impression")]
-    window = events[(events["ts"] >= start) & (events["ts"] < end) & (events["event_type"] == "view")]
-    window = window[window["content_id"].map(lambda c: item_types.get(c, "post") != "variant")]
+    window = events[(events["ts"] >= start) & (events["ts"] < end) & events["event_type"].isin(READ_EVENTS)
+                    & (events["content_id"] != "")]
+    window = window[is_post(window["content_id"], item_types)]
+    if window.empty:  # nobody read a post in this window: no cases (grouping an empty frame has no columns)
+        return []
     visitors = sorted(window["visitor_id"].unique())
     if max_cases and len(visitors) > max_cases:
         rng = np.random.default_rng(seed)

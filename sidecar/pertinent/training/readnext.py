@@ -6,13 +6,14 @@ import pandas as pd
 
 from ..domain import PageContext
 from ..modelset.protocols import RecommendQuery
+from .ranking import is_post
 
 
 def next_view_pairs(events: pd.DataFrame, start: float, end: float, item_types: dict, *,
                     max_pairs: int = 2000, seed: int = 7) -> list[tuple[str, str, str]]:
     """(visitor, current post, next post) for consecutive views in a session within [start, end)."""
     views = events[(events["ts"] >= start) & (events["ts"] < end) & (events["event_type"] == "view")]
-    views = views[views["content_id"].map(lambda c: item_types.get(c, "post") != "variant")]
+    views = views[is_post(views["content_id"], item_types)]
     views = views.sort_values(["session_id", "ts"], kind="stable")
     sid = views["session_id"].to_numpy()
     cid = views["content_id"].to_numpy()

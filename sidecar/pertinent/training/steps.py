@@ -87,9 +87,9 @@ def _evaluate_classifier(model, x_train, y_train, x_test, y_test, meta, seed) ->
     """Test metrics of the model and its baselines, slices, and curve data for the report."""
     p = positive_proba(model, x_test) if len(x_test) else np.zeros(0)
     lr = logistic_baseline(x_train, y_train, seed)
-    p_lr = positive_proba(lr, x_test) if lr is not None and len(x_test) else \
-        np.full(len(y_test), y_train.mean())
-    p_const = np.full(len(y_test), float(y_train.mean()) if len(y_train) else 0.0)
+    base_rate = float(y_train.mean()) if len(y_train) else 0.0  # no examples: no warning on stderr
+    p_lr = positive_proba(lr, x_test) if lr is not None and len(x_test) else np.full(len(y_test), base_rate)
+    p_const = np.full(len(y_test), base_rate)
     metrics = classification_metrics(y_test, p)
     metrics["slices"] = {key: sliced(meta[key].astype(str).to_numpy(), y_test, p) for key in
                          ("device", "country", "is_new")} if len(meta) else {}

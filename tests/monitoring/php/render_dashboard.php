@@ -17,6 +17,7 @@ function __( $text, $domain = '' ) { return $text; }
 function esc_html( $text ) { return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' ); }
 function esc_attr( $text ) { return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' ); }
 function esc_html__( $text, $domain = '' ) { return esc_html( $text ); }
+function _n( $single, $plural, $number, $domain = '' ) { return 1 === (int) $number ? $single : $plural; }
 function esc_attr__( $text, $domain = '' ) { return esc_attr( $text ); }
 function esc_url( $url ) { return esc_attr( $url ); }
 function admin_url( $path ) { return 'http://example.test/wp-admin/' . $path; }

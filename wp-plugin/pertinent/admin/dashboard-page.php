@@ -315,6 +315,20 @@ function pertinent_dashboard_training( $training ) {
 		__( 'Result', 'pertinent' )        => $value( 'last_result', '—' ),
 		__( 'Next training', 'pertinent' ) => $value( 'next_at', __( 'when the worker next runs', 'pertinent' ) ),
 	);
+	$failures = isset( $training['failures'] ) ? (int) $training['failures'] : 0;
+	if ( $failures > 0 ) {
+		// The worker retries a failed training with backoff; say so, so the owner knows it is not stuck.
+		$rows[ __( 'Retry', 'pertinent' ) ] = sprintf(
+			/* translators: 1: failed trainings in a row, 2: time of the next attempt */
+			_n( 'failed %1$d time in a row; retrying at %2$s', 'failed %1$d times in a row; retrying at %2$s', $failures, 'pertinent' ),
+			$failures,
+			$value( 'retry_at', __( 'the next schedule', 'pertinent' ) )
+		);
+	}
+	if ( ! empty( $training['skipped'] ) && is_array( $training['skipped'] ) ) {
+		// Models the data could not train (e.g. no conversions yet) predict their base rate: say which.
+		$rows[ __( 'Skipped models', 'pertinent' ) ] = implode( '; ', array_map( 'strval', $training['skipped'] ) );
+	}
 	foreach ( $rows as $label => $text ) {
 		echo '<tr><th scope="row">' . esc_html( $label ) . '</th><td>' . esc_html( $text ) . '</td></tr>';
 	}
