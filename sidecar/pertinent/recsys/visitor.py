@@ -78,7 +78,8 @@ class VisitorState:
             (self.n_clicks + 3.0 * self.n_conversions) / (self.n_impressions + 1.0),
             math.log1p(self.dwell_sum / self.dwell_n) if self.dwell_n else 0.0,
             float(len(self.sessions) <= 1), math.log1p(max(tenure, 0.0)),
-            max(self.profile.values()) / self.profile_total if self.profile_total else 0.0,
+            # Untagged items count towards the total but add no label: the profile can be empty.
+            max(self.profile.values(), default=0.0) / self.profile_total if self.profile_total else 0.0,
         ]
 
     def label_match(self, labels) -> tuple[float, float]:
