@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 PROVENANCE_FILE = "provenance.json"
-SYNTHETIC_NOTE = ("Synthetic data: these results come from the Pertinent demo generator, whose visitors "
-                  "follow rules written for it, not from real visitors. Judge model quality on real data "
-                  "(python -m bench quality).")
+SYNTHETIC_NOTE = ("synthetic data: trained and measured on the Pertinent demo generator's output "
+                  "(seed {seed}), whose visitors follow rules written for it, not on real visitors; judge "
+                  "model quality on real data (python -m bench quality)")
 
 
 def write_provenance(out_dir, *, seed: int, shapes: dict) -> Path:
@@ -32,5 +32,8 @@ def read_provenance(events_path) -> dict | None:
     return doc if isinstance(doc, dict) else None
 
 
-def is_synthetic(provenance: dict | None) -> bool:
-    return bool(provenance and provenance.get("synthetic"))
+def synthetic_note(provenance: dict | None) -> str | None:
+    """The warning every report shows for a model set trained on synthetic data; None otherwise."""
+    if not (isinstance(provenance, dict) and provenance.get("synthetic")):
+        return None
+    return SYNTHETIC_NOTE.format(seed=provenance.get("seed", "?"))

@@ -11,10 +11,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
 
+from ..demo.provenance import synthetic_note  # noqa: E402
+
 CSS = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
        "text-align:right}th:first-child,td:first-child{text-align:left}.pass{color:#060}.fail{color:#a00}"
-       "img{max-width:48%;margin:1%}")
+       "img{max-width:48%;margin:1%}.synthetic{background:#fff4d6;border:1px solid #d9a400;padding:.5em}")
 
 
 def _fmt(v) -> str:
@@ -102,7 +104,11 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Model set {folder.name}</title>"
            f"<style>{CSS}</style></head><body><h1>Model set {html.escape(folder.name)}</h1>",
            f"<p class='{'pass' if gate['passed'] else 'fail'}'><b>Gate: {verdict}</b> — "
-           f"{html.escape(gate['reason'])}</p><ul>"]
+           f"{html.escape(gate['reason'])}</p>"]
+    note = synthetic_note(result.inputs.get("provenance"))
+    if note:
+        out.append(f"<p class='synthetic'><b>Note:</b> {html.escape(note[0].upper() + note[1:])}.</p>")
+    out.append("<ul>")
     out += [f"<li class='{'pass' if c['passed'] else 'fail'}'>{html.escape(c['check'])}</li>"
             for c in gate["checks"]]
     skipped = ", ".join(f"{r}: {n}" for r, n in (result.inputs.get("skipped") or {}).items()) or "none"
