@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
 from pertinent.cli import main
 from pertinent.training.pipeline import train_from_files
 
@@ -43,7 +42,6 @@ def test_pertinent_report_names_synthetic_live_set(trained, tmp_path, monkeypatc
     assert "synthetic data" in html.read_text()
 
 
-@pytest.mark.slow
 def test_files_without_provenance_make_no_synthetic_claim(demo_site, tmp_path):
     plain = tmp_path / "export"
     plain.mkdir()
