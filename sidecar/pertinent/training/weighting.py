@@ -81,7 +81,9 @@ def _has_both(y: np.ndarray, minimum: int) -> bool:
 
 def _fold_scores(model, variant, x_fit, y_fit, x_cal, y_cal, x_test, y_test, seed) -> dict:
     fitted = fit_variant(model, variant, x_fit, y_fit, seed)
-    calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(x_cal, y_cal)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "least populated class" from the frozen model's unused splits
+        calibrated = CalibratedClassifierCV(FrozenEstimator(fitted), method="sigmoid").fit(x_cal, y_cal)
     p = np.clip(calibrated.predict_proba(x_test)[:, 1], 1e-6, 1 - 1e-6)
     return {"pr_auc": float(average_precision_score(y_test, p)), "log_loss": float(log_loss(y_test, p)),
             "brier": float(brier_score_loss(y_test, p)), "calibration_error": calibration_error(y_test, p)}
