@@ -4,8 +4,12 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 from pertinent.cli import main
 from pertinent.training.pipeline import train_from_files
+from pertinent.training.report import weighting_section
+from pertinent.training.weighting import RARE_SHARE, compare_weightings
+from sklearn.linear_model import LogisticRegression
 
 
 def test_manifest_records_that_the_data_is_synthetic(trained):
@@ -22,12 +26,22 @@ def test_training_report_shows_the_synthetic_data_note(trained):
     assert "class='synthetic'" in report and "demo generator" in report and "seed 11" in report
 
 
-def test_training_report_shows_the_class_weighting_comparison(trained):
+def test_training_report_says_why_common_outcomes_are_not_reweighted(trained):
     result, _ = trained
     report = (result.path / "report.html").read_text()
-    assert "Class weighting (click)" in report and "(chosen)" in report and "calibration_error" in report
     weighting = json.loads((result.path / "manifest.json").read_text())["metrics"]["click"]["weighting"]
-    assert weighting["chosen"] in weighting["variants"] and "none" in weighting["variants"]
+    assert weighting["chosen"] == "none" and weighting["base_rate"] > RARE_SHARE
+    assert "Class weighting (click)" in report and "not a rare outcome" in report
+
+
+def test_training_report_tables_a_rare_outcome_comparison_with_the_chosen_variant():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6000, 3))
+    y = (rng.random(6000) < 1 / (1 + np.exp(-(-5 + 1.5 * x[:, 0])))).astype(int)
+    comparison = compare_weightings(LogisticRegression(max_iter=1000), x, y, seed=0)
+    html = weighting_section("conversion", comparison)
+    assert f"{comparison['chosen']} (chosen)" in html and "calibration_error" in html
+    assert all(f"<td>{v}" in html for v in comparison["variants"] if v != comparison["chosen"])
 
 
 def test_pertinent_report_names_synthetic_live_set(trained, tmp_path, monkeypatch, capsys):

@@ -68,6 +68,15 @@ def test_unweighted_model_is_kept_where_weighting_loses(seed):
     assert means["balanced"]["pr_auc"] < means["none"]["pr_auc"]
 
 
+def test_common_outcomes_are_not_reweighted_and_say_why():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(3000, 2))
+    y = (rng.random(3000) < 0.3).astype(int)
+    comparison = compare_weightings(LogisticRegression(max_iter=1000), x, y, seed=4)
+    assert comparison["chosen"] == "none" and comparison["variants"] == {}
+    assert "not a rare outcome" in comparison["reason"]
+
+
 def test_a_variant_within_fold_noise_of_unweighted_does_not_replace_it():
     close = {"none": {"log_loss": 0.1000}, "balanced": {"log_loss": 0.1000 * (1 - MIN_GAIN / 2)}}
     assert choose(close) == "none"

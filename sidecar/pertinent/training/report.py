@@ -81,12 +81,12 @@ def _slices(metrics: dict) -> str:
     return "".join(parts) or "<p>No slice large enough.</p>"
 
 
-def _weighting(name: str, comparison: dict) -> str:
+def weighting_section(name: str, comparison: dict) -> str:
     """The class weighting / resampling comparison on the time-series folds, the chosen variant marked."""
     head = f"<h3>Class weighting ({html.escape(name)})</h3>"
     if not comparison.get("variants"):
         reason = comparison.get("reason", "not compared (the classifier is a constant)")
-        return head + f"<p>Not compared: {html.escape(reason)}; unweighted.</p>"
+        return head + f"<p>Unweighted; not compared: {html.escape(reason)}.</p>"
     chosen = comparison["chosen"]
     rows = {f"{v} (chosen)" if v == chosen else v: m for v, m in comparison["variants"].items()}
     return (head + f"<p>Base rate {comparison['base_rate']:.4f} over {comparison['folds']} fold(s); "
@@ -130,7 +130,7 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
         rows.update({f"{base} baseline": value for base, value in c["baselines"].items()})
         out.append(f"<h2>{name.capitalize()} classifier</h2>" + _table(rows))
         out += [f"<img src='{f}' alt='{name} curves'>" for f in _plots(folder, name, c["curves"])]
-        out.append(_weighting(name, m[name].get("weighting") or {}))
+        out.append(weighting_section(name, m[name].get("weighting") or {}))
         out.append(f"<h3>Slices ({name})</h3>" + _slices(m[name]))
     out.append("<h2>Timings (s)</h2>" + _table({"seconds": result.timings}))
     out.append("</body></html>")
