@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .demo.provenance import synthetic_note
 from .experiments.stats import ARM_LABELS
 from .monitoring.chart import arm_chart_svg
 
@@ -14,6 +15,9 @@ def render_text(summary: dict) -> str:
              f"health: {h['status']}" + (f" ({'; '.join(h['reasons'])})" if h["reasons"] else "")]
     for role in ("live", "canary"):
         lines.append(f"{role} model set: {_model_line(models.get(role))}")
+        note = synthetic_note((models.get(role) or {}).get("provenance"))
+        if note:
+            lines.append(f"  note: {note}")
     for entry in models.get("history", [])[:5]:
         lines.append(f"  {entry['at'][:19]} {entry['action']} {entry['version']}: {entry['reason']}")
     lines += ["", "experiments:" if summary["experiments"] else "experiments: none"]
@@ -54,6 +58,8 @@ def render_html(summary: dict) -> str:
     for role in ("live", "canary"):
         m = models.get(role) or {}
         metrics = ", ".join(f"{k} {v:.3f}" for k, v in flat_metrics(m.get("metrics"), 8).items())
+        note = synthetic_note(m.get("provenance"))
+        metrics += f" ({note})" if note else ""
         parts.append(f"<tr><td>{role}</td><td>{escape(str(m.get('version', '-')))}</td>"
                      f"<td>{m.get('age_hours', '-')}</td><td>{escape(metrics)}</td></tr>")
     parts.append("</table><h3>Promotions and rollbacks</h3><ul>")

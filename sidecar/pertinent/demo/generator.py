@@ -1,6 +1,8 @@
 """Generate the demo site: content.csv, events.csv (the design's input formats) and truth.json.
 
-Seeded and deterministic: the same arguments always write byte-identical files.
+Seeded and deterministic: the same arguments always write byte-identical files. By default the data has
+the shapes of real sites (shapes.py); provenance.json beside the files marks them as synthetic, so a model
+set trained on them says so in its manifest and report.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import numpy as np
 
 from ..domain import ContentItem, Event
 from .catalog import DemoItem, make_posts, make_variants
+from .provenance import write_provenance
+from .shapes import RealSiteShapes, apply_long_tail, shape_events, strip_posts
 from .simulate import SiteSimulation, make_visitors
 from .vocabulary import TOPICS
 
@@ -48,18 +52,23 @@ def _write_events(path: Path, rows: list[tuple]) -> None:
 
 
 def generate(out_dir, seed: int = 7, n_posts: int = 300, n_variants: int = 12, n_visitors: int = 3000,
-             days: int = 28) -> dict:
-    """Write content.csv, events.csv and truth.json under out_dir; returns a summary with the paths."""
+             days: int = 28, shapes: RealSiteShapes | None = None) -> dict:
+    """Write content.csv, events.csv, truth.json and provenance.json under out_dir; returns a summary."""
+    shapes = RealSiteShapes() if shapes is None else shapes
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
+    shape_rng = np.random.default_rng([seed, 1])  # its own stream: the clean simulation stays as it was
     end = WINDOW_END.timestamp()
     start = end - days * 86_400.0
     posts = make_posts(rng, n_posts, start, days)
+    apply_long_tail(shape_rng, posts, shapes.long_tail)
     variants = make_variants(rng, n_variants, start)
     visitors = make_visitors(rng, n_visitors, start, days)
-    sim = SiteSimulation(rng, posts, variants, start, days)
-    rows = sim.run(visitors)
+    sim = SiteSimulation(rng, posts, variants, start, days, response_rate=shapes.response_rate)
+    # Visitors browse by the hidden topics, so untagging only hides from the models what the editor missed.
+    rows, event_shapes = shape_events(shape_rng, sim.run(visitors), [v.id for v in visitors], shapes)
+    post_shapes = strip_posts(shape_rng, posts, shapes)
     _write_content(out / "content.csv", posts + variants)
     _write_events(out / "events.csv", rows)
     topics = list(TOPICS)
@@ -71,12 +80,15 @@ def generate(out_dir, seed: int = 7, n_posts: int = 300, n_variants: int = 12, n
         "content": {p.id: {"topic": topics[int(p.topic_mix.argmax())], "quality": round(p.quality, 4),
                            "read_next": [posts[j].id for j in p.read_next]} for p in posts},
         "variants": {v.id: {"topic": v.topics[0], "funnel_stage": v.funnel_stage[0]} for v in variants},
+        "shapes": {"settings": shapes.as_dict(), **post_shapes, **event_shapes},
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True), encoding="utf-8")
+    write_provenance(out, seed=seed, shapes=shapes.as_dict())
     return {"content": len(posts) + len(variants), "posts": len(posts), "variants": len(variants),
             "visitors": len(visitors), "sessions": sim.sessions, "events": len(rows),
             "start": _iso(start), "end": _iso(end), "content_path": str(out / "content.csv"),
-            "events_path": str(out / "events.csv"), "truth_path": str(out / "truth.json")}
+            "events_path": str(out / "events.csv"), "truth_path": str(out / "truth.json"),
+            "provenance_path": str(out / "provenance.json")}
 
 
 def _split(value: str) -> list[str]:

@@ -49,8 +49,10 @@ class SiteSimulation:
     """Runs every visitor's sessions in the window and collects event rows."""
 
     def __init__(self, rng: np.random.Generator, posts: list[DemoItem], variants: list[DemoItem],
-                 start: float, days: int):
+                 start: float, days: int, response_rate: float = 1.0):
         self.rng = rng
+        # Scales every click probability (conversions follow clicks): real sites see far rarer responses.
+        self.response_rate = response_rate
         self.posts = posts
         self.variants = variants
         self.start, self.end = start, start + days * DAY
@@ -143,7 +145,7 @@ class SiteSimulation:
         for j in self.rng.permutation(links) if links else []:
             if j in seen:
                 continue
-            if self.rng.random() < 0.02 + 0.35 * float(match[j]) ** 2:
+            if self.rng.random() < (0.02 + 0.35 * float(match[j]) ** 2) * self.response_rate:
                 chosen = int(j)
                 emit(t + self.rng.uniform(5, 60), "click", self.posts[chosen].id, None)
                 break
@@ -158,6 +160,7 @@ class SiteSimulation:
         topic_match = float(self.variant_mix[j] @ v.interests / v.interests.max())
         stage_fit = 1.0 if variant.funnel_stage[0] == v.stage else 0.4
         p_click = (0.005 + 0.25 * topic_match ** 2 * stage_fit) * (0.75 if device == "mobile" else 1.0)
+        p_click *= self.response_rate
         if rng.random() < p_click:
             t += rng.uniform(3, 40)
             emit(t, "click", variant.id, None)

@@ -47,7 +47,8 @@ def new_version(now: datetime | None = None) -> str:
 def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dict, rows: dict,
                     feature_schema: dict | None = None, hyperparameters: dict | None = None,
                     metrics: dict | None = None, baseline_metrics: dict | None = None,
-                    gate: dict | None = None, version: str | None = None) -> Path:
+                    gate: dict | None = None, version: str | None = None,
+                    provenance: dict | None = None) -> Path:
     """Dump each artifact with joblib, record its sha256 and the library versions, then rename into place."""
     models_dir = Path(models_dir)
     version = version or new_version()
@@ -77,6 +78,7 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
             "feature_schema": feature_schema or {}, "hyperparameters": hyperparameters or {},
             "metrics": metrics or {}, "baseline_metrics": baseline_metrics or {},
             "gate": gate if gate is not None else {"passed": True, "reason": "no gate"},
+            "provenance": provenance or {},  # where the training data came from, when known (demo data)
         }
         text = json.dumps(manifest, indent=2, sort_keys=True, default=_json_default)
         _write_durably(tmp / MANIFEST_NAME, (text + "\n").encode())

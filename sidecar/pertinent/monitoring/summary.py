@@ -86,7 +86,7 @@ def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict 
     return {"version": version, "created": created, "age_hours": age_hours,
             "data_range": manifest.get("data_range"), "rows": manifest.get("rows"),
             "metrics": manifest.get("metrics", {}), "baseline_metrics": manifest.get("baseline_metrics", {}),
-            "gate": manifest.get("gate")}
+            "gate": manifest.get("gate"), "provenance": manifest.get("provenance") or {}}
 
 
 def experiment_summaries(runtime, now: datetime) -> list[dict]:

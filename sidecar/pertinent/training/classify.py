@@ -7,8 +7,10 @@ Search space (documented; HistGradientBoostingClassifier):
   l2_regularization log-uniform 1e-4 .. 10
   max_iter        the halving resource: grows 17 -> 150 for the surviving candidates
 The search's best boosting model then competes with logistic regression (C in 0.1, 1, 10) on the same
-time-series folds; the better one by AUC is calibrated. Baselines on the same examples: a constant (the
-training base rate) and a standardised logistic regression.
+time-series folds; the better one by AUC is kept. Class weighting and undersampling (weighting.py) are
+then compared with the unweighted model on the same folds, by calibrated log loss; the winner is refit and
+calibrated on the later examples. Baselines on the same examples: a constant (the training base rate) and
+a standardised logistic regression.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ..recsys.classifiers import ConstantModel
+from .weighting import compare_weightings, fit_variant
 
 SEARCH_SPACE = {
     "learning_rate": loguniform(0.02, 0.3),
@@ -72,7 +75,13 @@ def fit_classifier(x: np.ndarray, y: np.ndarray, *, seed: int = 7, n_candidates:
     if lr_auc > info["cv_auc"]:
         best, info["model"] = lr, "logistic_regression"
     if cut >= len(y):
-        return best, {**info, "calibration": "none (too few later examples)"}
+        # A weighted model's scores are not rates; with nothing later to calibrate on, serve unweighted.
+        info["weighting"] = {"chosen": "none", "variants": {}, "reason": "no later examples to calibrate on"}
+        return best, {**info, "class_weight": "none", "calibration": "none (too few later examples)"}
+    info["weighting"] = compare_weightings(best, x[:cut], y[:cut], seed=seed)
+    info["class_weight"] = info["weighting"]["chosen"]
+    if info["class_weight"] != "none":
+        best = fit_variant(best, info["class_weight"], x[:cut], y[:cut], seed)
     calibrated = CalibratedClassifierCV(FrozenEstimator(best), method="sigmoid")
     calibrated.fit(x[cut:], y[cut:])
     return calibrated, {**info, "calibration": f"sigmoid on the last {calibration_share:.0%} by time"}

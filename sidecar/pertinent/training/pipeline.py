@@ -17,6 +17,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from ..config import load_config
+from ..demo.provenance import read_provenance
 from ..modelset.writer import promote, write_model_set
 from ..recsys.classifiers import ChurnModel, VariantScorer
 from ..recsys.features import FEATURE_NAMES
@@ -78,7 +79,12 @@ def train_from_files(events_path, content_path, models_dir, *, force: bool = Fal
     events = read_events(events_path, {i.id for i in items}, report)
     progress(f"loaded {report.events_used} events ({report.events_read} read), {len(items)} content items "
              f"in {time.perf_counter() - t0:.1f}s; skipped: {report.skipped or 'none'}")
-    return train(events, items, models_dir, force=force, progress=progress, inputs=report.__dict__, **options)
+    provenance = read_provenance(events_path)
+    if provenance:
+        synthetic = " (synthetic: says nothing about real visitors)" if provenance.get("synthetic") else ""
+        progress(f"data provenance: {provenance.get('source')}{synthetic}")
+    return train(events, items, models_dir, force=force, progress=progress,
+                 inputs={**report.__dict__, "provenance": provenance}, **options)
 
 
 def events_frame(store) -> pd.DataFrame:
@@ -203,7 +209,8 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         path = write_model_set(
             models_dir, artifacts, data_range={"start": _utc(t_start), "end": _utc(t_end)}, rows=rows,
             feature_schema={"click": FEATURE_NAMES, "churn": VISITOR_FEATURES, "event_weights": weights},
-            hyperparameters=hyper, metrics=metrics, baseline_metrics=baselines, gate=verdict)
+            hyperparameters=hyper, metrics=metrics, baseline_metrics=baselines, gate=verdict,
+            provenance=(inputs or {}).get("provenance"))
         from .report import write_report
 
         write_report(path, result, classifiers, live)

@@ -11,10 +11,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import precision_recall_curve, roc_curve  # noqa: E402
 
+from ..demo.provenance import synthetic_note  # noqa: E402
+
 CSS = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}"
        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;"
        "text-align:right}th:first-child,td:first-child{text-align:left}.pass{color:#060}.fail{color:#a00}"
-       "img{max-width:48%;margin:1%}")
+       "img{max-width:48%;margin:1%}.synthetic{background:#fff4d6;border:1px solid #d9a400;padding:.5em}")
 
 
 def _fmt(v) -> str:
@@ -79,6 +81,20 @@ def _slices(metrics: dict) -> str:
     return "".join(parts) or "<p>No slice large enough.</p>"
 
 
+def weighting_section(name: str, comparison: dict) -> str:
+    """The class weighting / resampling comparison on the time-series folds, the chosen variant marked."""
+    head = f"<h3>Class weighting ({html.escape(name)})</h3>"
+    if not comparison.get("variants"):
+        reason = comparison.get("reason", "not compared (the classifier is a constant)")
+        return head + f"<p>Unweighted; not compared: {html.escape(reason)}.</p>"
+    chosen = comparison["chosen"]
+    rows = {f"{v} (chosen)" if v == chosen else v: m for v, m in comparison["variants"].items()}
+    return (head + f"<p>Base rate {comparison['base_rate']:.4f} over {comparison['folds']} fold(s); "
+            f"chosen by {html.escape(comparison['chosen_by'])}. Weighting distorts raw probabilities, "
+            "so every variant is compared after calibration.</p>"
+            + _table(rows, ["pr_auc", "log_loss", "brier", "calibration_error"]))
+
+
 def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
     """Write report.html (and PNGs) into the model set folder."""
     folder = Path(folder)
@@ -88,7 +104,11 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
     out = [f"<!doctype html><html><head><meta charset='utf-8'><title>Model set {folder.name}</title>"
            f"<style>{CSS}</style></head><body><h1>Model set {html.escape(folder.name)}</h1>",
            f"<p class='{'pass' if gate['passed'] else 'fail'}'><b>Gate: {verdict}</b> — "
-           f"{html.escape(gate['reason'])}</p><ul>"]
+           f"{html.escape(gate['reason'])}</p>"]
+    note = synthetic_note(result.inputs.get("provenance"))
+    if note:
+        out.append(f"<p class='synthetic'><b>Note:</b> {html.escape(note[0].upper() + note[1:])}.</p>")
+    out.append("<ul>")
     out += [f"<li class='{'pass' if c['passed'] else 'fail'}'>{html.escape(c['check'])}</li>"
             for c in gate["checks"]]
     skipped = ", ".join(f"{r}: {n}" for r, n in (result.inputs.get("skipped") or {}).items()) or "none"
@@ -110,6 +130,7 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
         rows.update({f"{base} baseline": value for base, value in c["baselines"].items()})
         out.append(f"<h2>{name.capitalize()} classifier</h2>" + _table(rows))
         out += [f"<img src='{f}' alt='{name} curves'>" for f in _plots(folder, name, c["curves"])]
+        out.append(weighting_section(name, m[name].get("weighting") or {}))
         out.append(f"<h3>Slices ({name})</h3>" + _slices(m[name]))
     out.append("<h2>Timings (s)</h2>" + _table({"seconds": result.timings}))
     out.append("</body></html>")

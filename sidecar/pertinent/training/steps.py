@@ -123,6 +123,7 @@ def fit_classifiers(events, model, features, windows, seed, progress, timer) -> 
             clf, info = fit_classifier(xv[sv], yv, seed=seed)
         metrics, baselines, curves = _evaluate_classifier(clf, xv[sv], yv, xt[st], yt,
                                                           mt[st].reset_index(drop=True), seed)
+        metrics["weighting"] = info.pop("weighting", {})  # fold measurements, beside the test window's
         out[name] = {"model": clf, "info": info, "metrics": metrics, "baselines": baselines, "curves": curves}
     ids_v, xc_v = churn[t_valid]
     ids_t, xc_t = churn[t_test]
@@ -135,6 +136,7 @@ def fit_classifiers(events, model, features, windows, seed, progress, timer) -> 
     with timer("churn classifier (search + calibration)"):
         clf, info = fit_classifier(xc_v, yc_v, seed=seed)
     metrics, baselines, curves = _evaluate_classifier(clf, xc_v, yc_v, xc_t, yc_t, pd.DataFrame(), seed)
+    metrics["weighting"] = info.pop("weighting", {})
     out["churn"] = {"model": clf, "info": {**info, "horizon_days": (t_test - t_valid) / 86400.0},
                     "metrics": metrics, "baselines": baselines, "curves": curves}
     return out
