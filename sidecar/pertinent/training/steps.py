@@ -7,54 +7,93 @@ import pandas as pd
 from ..recsys.baseline import PopularityRecommender
 from ..recsys.classifiers import positive_proba
 from ..recsys.features import ClickFeatures
-from ..recsys.hybrid import HybridRecommender
+from ..recsys.hybrid import SINGLE_SOURCES, HybridRecommender
 from .classify import fit_classifier, logistic_baseline
+from .holdout import visitor_tail_fold
 from .metrics import calibration, classification_metrics, sliced
-from .ranking import ranking_cases
+from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_churn, label_responses, replay
-from .search import L2_GRID, fold_score, successive_halving
+from .search import L2_GRID, apply, fold_score, restore, select, split_visitors, successive_halving
 
 CLICK_WINDOW_S = 1800.0
 CONVERSION_WINDOW_S = 7200.0
+# Returning visitors (with a history) over the calendar folds below which a per-visitor fold is added.
+MIN_RETURNING = 200
 # Impressions featurised per window; more adds little to AUC and costs time linearly.
 MAX_EXAMPLES = 40_000
 
 
-def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress,
-                    timer) -> tuple[HybridRecommender, dict]:
-    """Pick the EASE ridge, then the blend by successive halving, on two rolling time-series folds."""
+def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress, timer,
+                    history: int = 500) -> tuple[HybridRecommender, dict]:
+    """Pick the EASE ridge, then the blend by successive halving, then the blend or a single source, all on
+    two rolling time-series folds and one cut per visitor (training/holdout.py)."""
     t_fold, t_valid, t_test = cuts
     types = {i.id: i.type for i in items}
     folds = []
     with timer("recommender fit (content, kNN, transitions, prior)"):
         model = HybridRecommender(event_weights=weights, l2=L2_GRID[0])
         model.fit(items, events[events["ts"] < t_valid])
-    early_cases = ranking_cases(events, t_fold, t_valid, types, max_cases=len(valid_cases), seed=seed)
+    early_cases = ranking_cases(events, t_fold, t_valid, types, max_cases=len(valid_cases), seed=seed,
+                                history=history)
     if len(early_cases) >= 10:
         with timer("recommender fit for the earlier fold"):
             early = HybridRecommender(event_weights=weights, l2=L2_GRID[0])
             early.fit(items, events[events["ts"] < t_fold])
         folds.append((early, early_cases))
     folds.append((model, valid_cases))
+    returning = sum(bool(c.history) for _, cases in folds for c in cases)
+    if returning < MIN_RETURNING:
+        # Too few returning visitors across the calendar cuts to judge a blend (most of them would be cold
+        # starts, where every blend is popularity): cut each visitor's own timeline as well. Only then,
+        # because that fold's model has seen other visitors' later events (its prior and co-occurrence
+        # know a little of each held-out visitor's future).
+        fit_events, tail_cases = visitor_tail_fold(events[events["ts"] < t_valid], types, weights,
+                                                   history=history, max_cases=1000, seed=seed)
+    else:
+        tail_cases = []
+    if len(tail_cases) >= 10:
+        with timer(f"recommender fit for the per-visitor fold ({len(tail_cases)} visitors)"):
+            per_visitor = HybridRecommender(event_weights=weights, l2=L2_GRID[0]).fit(items, fit_events)
+        folds.append((per_visitor, tail_cases))
     best = None
     for l2 in L2_GRID:
         with timer(f"EASE l2={l2:g}"):
             for fold_model, _ in folds:
                 if l2 != fold_model.l2:
                     fold_model.refit_l2(l2)
-            score = fold_score(folds, {}, k, len(items))
-        progress(f"  l2={l2:g}: mean validation NDCG@{k} over {len(folds)} fold(s) {score:.4f}")
+            score = fold_score(folds, SINGLE_SOURCES["collaborative alone"], k, len(items))
+        progress(f"  l2={l2:g}: mean validation NDCG@{k} of collaborative alone over {len(folds)} "
+                 f"fold(s) {score:.4f}")
         if best is None or score > best[0]:
             best = (score, l2)
     l2 = best[1]
     for fold_model, _ in folds:
         if l2 != fold_model.l2:
             fold_model.refit_l2(l2)
+    # The search and the selection see different visitors: the best of ~25 candidates on the visitors it
+    # was picked on looks better than it is (winner's curse), so it meets the single sources on fresh ones.
+    searched, held = split_visitors(folds, seed)
     with timer("blend search (successive halving)"):
-        blend, trials = successive_halving(folds, k, len(items), seed=seed, progress=progress)
-    model.blend_ = {**model.blend_, **blend}
+        blend, trials = successive_halving(searched, k, len(items), seed=seed, progress=progress)
+    with timer("selection: searched blend vs single sources"):
+        source, chosen, compared = select(held, blend, k, len(items), progress=progress)
+    apply(model, chosen)
     model.drop_training_state()
-    return model, {"l2": l2, "blend": model.blend_, "search_trials": len(trials), "folds": len(folds)}
+    return model, {"l2": l2, "blend": model.blend_, "prior_half_life_days": model.prior_half_life_days,
+                   "source": source, "validation_ndcg": compared, "search_trials": len(trials),
+                   "folds": len(folds)}
+
+
+def single_source_rankings(model: HybridRecommender, cases, k: int, n_content: int) -> dict:
+    """Each single source of the fitted model on the same cases: {"ranking_<source>": metrics}."""
+    out = {}
+    for name, blend in SINGLE_SOURCES.items():
+        saved = apply(model, {**blend, "history_decay": model.blend_["history_decay"]})
+        try:
+            out["ranking_" + name.replace(" ", "_")] = evaluate_ranking(model, cases, k, n_content)
+        finally:
+            restore(model, saved)
+    return out
 
 
 def popularity_baseline(train: pd.DataFrame, types: dict, weights: dict) -> PopularityRecommender:
