@@ -13,9 +13,8 @@ transitions alone) compete in every rung like any blend, so a blend that loses t
 be chosen. The search runs on half of each fold's visitors and the final comparison of the searched blend
 with each single source on the other half (no winner's curse). Rungs: all candidates on 1/9 of the
 validation visitors, the best third on 1/3, the best two on all; mean NDCG@k over the folds decides: two
-time-series folds (fit before 55% -> validate 55-70%, fit before 70% -> validate 70-85%) and one cut per
-visitor (each returning visitor's last 20% before 70%, training/holdout.py): the history before each cut,
-the truth after it, as serving sees it.
+time-series folds (fit before 55% -> validate 55-70%, fit before 70% -> validate 70-85%): the history
+before each cut, the truth after it, as serving sees it.
 """
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ from ..recsys.classifiers import positive_proba
 from ..recsys.features import ClickFeatures
 from ..recsys.hybrid import SINGLE_SOURCES, HybridRecommender
 from .classify import fit_classifier, logistic_baseline
-from .holdout import visitor_tail_fold
 from .metrics import calibration, classification_metrics, sliced
 from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_churn, label_responses, replay
@@ -17,8 +16,6 @@ from .search import L2_GRID, apply, fold_score, restore, select, split_visitors,
 
 CLICK_WINDOW_S = 1800.0
 CONVERSION_WINDOW_S = 7200.0
-# Returning visitors (with a history) over the calendar folds below which a per-visitor fold is added.
-MIN_RETURNING = 200
 # Impressions featurised per window; more adds little to AUC and costs time linearly.
 MAX_EXAMPLES = 40_000
 
@@ -26,7 +23,7 @@ MAX_EXAMPLES = 40_000
 def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress, timer,
                     history: int = 500) -> tuple[HybridRecommender, dict]:
     """Pick the EASE ridge, then the blend by successive halving, then the blend or a single source, all on
-    two rolling time-series folds and one cut per visitor (training/holdout.py)."""
+    two rolling time-series folds."""
     t_fold, t_valid, t_test = cuts
     types = {i.id: i.type for i in items}
     folds = []
@@ -41,20 +38,6 @@ def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress
             early.fit(items, events[events["ts"] < t_fold])
         folds.append((early, early_cases))
     folds.append((model, valid_cases))
-    returning = sum(bool(c.history) for _, cases in folds for c in cases)
-    if returning < MIN_RETURNING:
-        # Too few returning visitors across the calendar cuts to judge a blend (most of them would be cold
-        # starts, where every blend is popularity): cut each visitor's own timeline as well. Only then,
-        # because that fold's model has seen other visitors' later events (its prior and co-occurrence
-        # know a little of each held-out visitor's future).
-        fit_events, tail_cases = visitor_tail_fold(events[events["ts"] < t_valid], types, weights,
-                                                   history=history, max_cases=1000, seed=seed)
-    else:
-        tail_cases = []
-    if len(tail_cases) >= 10:
-        with timer(f"recommender fit for the per-visitor fold ({len(tail_cases)} visitors)"):
-            per_visitor = HybridRecommender(event_weights=weights, l2=L2_GRID[0]).fit(items, fit_events)
-        folds.append((per_visitor, tail_cases))
     best = None
     for l2 in L2_GRID:
         with timer(f"EASE l2={l2:g}"):
