@@ -1,6 +1,8 @@
 """Model selection: the searched blend competes with each single source; the weaker is never served."""
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,12 +11,13 @@ from pertinent.recsys.hybrid import HybridRecommender, history_profile
 from pertinent.training import gate
 from pertinent.training.ranking import ranking_cases
 from pertinent.training.search import select
+from pertinent.training.steps import MIN_RETURNING, fit_recommender
 
 DAY = 86400.0
 CLUSTERS = ("astronomy", "baking", "cycling")
 
 
-def _planted(seed: int = 3):
+def _planted(seed: int = 3, gap: float = 1.5 * DAY):
     """Visitors read within one hidden cluster; each item's text names a random topic (content misleads)."""
     rng = np.random.default_rng(seed)
     items, cluster_of = [], {}
@@ -30,7 +33,7 @@ def _planted(seed: int = 3):
         pool = [c for c in cluster_of if cluster_of[c] == cluster]
         start = rng.uniform(0, 20) * DAY
         for j, cid in enumerate(rng.choice(pool, size=10, replace=False)):
-            rows.append((f"v{v}", start + j * 1.5 * DAY, "view", cid))
+            rows.append((f"v{v}", start + j * gap, "view", cid))
     events = pd.DataFrame(rows, columns=["visitor_id", "ts", "event_type", "content_id"])
     events = events.sort_values("ts", kind="stable").reset_index(drop=True)
     for col in ("session_id", "device", "referrer", "country"):
@@ -106,3 +109,18 @@ def test_training_log_and_metrics_compare_the_served_ranking_with_each_single_so
     assert any("selection: serving" in line for line in lines)
     checks = [c["check"] for c in result.gate["checks"]]
     assert any("vs collaborative alone" in c for c in checks)
+
+
+def test_too_few_returning_visitors_serve_collaborative_alone_without_a_search():
+    # Each visitor reads everything within a few minutes: a calendar cut finds almost no returning visitor.
+    items, events = _planted(gap=60.0)
+    types = {i.id: i.type for i in items}
+    t_fold, t_valid, t_test = (float(v) for v in np.quantile(events["ts"], [0.55, 0.70, 0.85]))
+    valid = ranking_cases(events, t_valid, t_test, types, history=500)
+    lines: list[str] = []
+    model, params = fit_recommender(items, events, (t_fold, t_valid, t_test), valid, 10, {"view": 1.0}, 7,
+                                    lines.append, lambda _: contextlib.nullcontext(), history=500)
+    assert params["returning_visitors"] < MIN_RETURNING and params["search_trials"] == 0
+    assert params["source"] == "collaborative alone"
+    assert model.blend_["content"] == 0.0 and model.blend_["history_decay"] == 1.0
+    assert any("no search; serving collaborative alone" in line for line in lines)
