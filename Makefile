@@ -46,7 +46,11 @@ stop:  ## stop what `make demo` started
 	bash scripts/wp/demo.sh down
 	$(BIN)/pertinent demo --stop
 
-bench: install services  ## latency, throughput, memory and training-time numbers (prints, never fails on speed)
+$(VENV)/.bench-installed: $(STAMP) pyproject.toml
+	$(PIP) install --quiet -e '.[bench]'
+	touch $@
+
+bench: install services $(VENV)/.bench-installed  ## latency, throughput, memory, training-time and ranking-quality numbers (prints, never fails on speed)
 	$(PY) -m bench
 
 clean:  ## remove the virtualenv and runtime data (var/)

@@ -32,7 +32,9 @@ class Config:
     max_content_per_batch: int = 1000
     reload_interval: float = 5.0
     retention_days: int = 180
-    history_limit: int = 50
+    # Events of a visitor's history read per decision: the whole taste profile of all but the heaviest
+    # visitors (training's own search decides how much the older part counts; see recsys/hybrid.py).
+    history_limit: int = 500
     log_level: str = "INFO"
     # Experiments, canary and drift (read by the decision hook, the worker and the report).
     experiment_min_impressions: int = 300  # per arm, before a verdict names a winner

@@ -25,8 +25,10 @@ def interaction_matrix(visitors: np.ndarray, items: np.ndarray, weights: np.ndar
 class CollaborativeModel:
     """Item-to-item weights learnt from co-interaction; serves as neighbour lists."""
 
-    def __init__(self, l2: float = 200.0, n_neighbors: int = 100, max_ease_items: int = 2000):
+    def __init__(self, l2: float = 200.0, n_neighbors: int = 100, max_ease_items: int = 2000,
+                 signed: bool = True):
         self.l2 = l2
+        self.signed = signed
         self.n_neighbors = n_neighbors
         self.max_ease_items = max_ease_items
 
@@ -65,11 +67,19 @@ class CollaborativeModel:
         p = np.linalg.inv(g)
         b = -p / np.diag(p)[None, :]
         np.fill_diagonal(b, -np.inf)
-        idx, vals = top_n(b.astype(np.float32), min(n, len(head) - 1))
-        vals = np.maximum(vals, 0.0)
+        b = b.astype(np.float32)
+        if self.signed:
+            # Keep the strongest weights of either sign: EASE's negative weights say "people who liked
+            # this did not like that", which a positive-only cut-off throws away.
+            np.fill_diagonal(b, 0.0)
+            idx, _ = top_n(np.abs(b), min(n, len(head) - 1))
+            vals = np.take_along_axis(b, idx.astype(np.int64), axis=1)
+        else:
+            idx, vals = top_n(b, min(n, len(head) - 1))
+            vals = np.maximum(vals, 0.0)
         # Put EASE weights on the kNN scale so mixed histories are not dominated by one of the two.
         knn_top = self.sims_[head, 0].mean() if self.sims_.shape[1] else 1.0
-        ease_top = vals[:, 0].mean() if vals.shape[1] else 1.0
+        ease_top = vals.max(axis=1).mean() if vals.shape[1] else 1.0
         vals = vals * (knn_top / max(ease_top, 1e-9))
         width = self.idx_.shape[1]
         self.idx_[head] = 0

@@ -2,7 +2,11 @@
 
 Sources: collaborative (EASE / item-kNN), content similarity (TF-IDF), session transitions (read next)
 and a popularity/recency prior for cold start. All are precomputed neighbour lists, so a request costs a
-few numpy gathers over the visitor's ~50 history items, whatever the catalog size.
+few numpy gathers over the visitor's history items, whatever the catalog size.
+
+The visitor's history enters as one weight per distinct item (log of the summed event weights, as in the
+training matrix), decayed by how many distinct items came after it: training searches that decay, and 1.0
+(order does not matter) competes with the rest, so recency counts only where it predicts what comes next.
 """
 from __future__ import annotations
 
@@ -19,9 +23,20 @@ from .neighbors import gather_scores
 from .transitions import TransitionModel
 from .visitor import VisitorState, state_from_history
 
-DEFAULT_BLEND = {"collaborative": 1.0, "content": 0.3, "transition": 0.3, "popularity": 0.05,
+DEFAULT_BLEND = {"collaborative": 1.0, "content": 0.3, "transition": 0.3, "newest_transition": 0.3,
+                 "popularity": 0.05,
                  "read_next_transition": 1.5, "read_next_current": 0.5, "history_decay": 0.97,
                  "rescore_weight": 0.0, "rescore_depth": 50}
+# The single sources every blend is compared with (model selection and the promotion gate): a blend that
+# loses to one of its own parts must never be the one served. Transitions from the page being read keep
+# their weight whichever source is chosen (read-next slots need them); from the newest item they are a part.
+_NONE = {"collaborative": 0.0, "content": 0.0, "popularity": 0.0, "newest_transition": 0.0}
+SINGLE_SOURCES = {
+    "collaborative alone": {**_NONE, "collaborative": 1.0},
+    "content alone": {**_NONE, "content": 1.0},
+    "popularity alone": {**_NONE, "popularity": 1.0},
+    "transitions alone": {**_NONE, "newest_transition": 1.0},
+}
 
 
 def _normalised(v: np.ndarray) -> np.ndarray:
@@ -29,11 +44,28 @@ def _normalised(v: np.ndarray) -> np.ndarray:
     return v / top if top > 0 else v
 
 
+def history_profile(pairs, decay: float) -> tuple[np.ndarray, np.ndarray]:
+    """Oldest-first (item row, event weight) pairs -> distinct rows and their weights, newest first.
+
+    Weight: log(1 + summed event weights), the training matrix's scale, times decay ** (number of distinct
+    items seen since this one was last seen).
+    """
+    summed: dict[int, float] = {}
+    for row, w in reversed(pairs):  # newest first: dict order is then the recency order
+        summed[row] = summed.get(row, 0.0) + w
+    if not summed:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    rows = np.fromiter(summed.keys(), dtype=np.int64, count=len(summed))
+    w = np.log1p(np.fromiter(summed.values(), dtype=np.float32, count=len(summed)))
+    return rows, (w * np.power(np.float32(decay), np.arange(len(rows), dtype=np.float32))).astype(np.float32)
+
+
 class HybridRecommender:
     """Implements modelset.protocols.Recommender; fit follows scikit-learn conventions."""
 
-    def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 100,
-                 max_ease_items: int = 2000, blend: dict | None = None, prior_half_life_days: float = 7.0):
+    def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 200,
+                 max_ease_items: int = 3000, blend: dict | None = None,
+                 prior_half_life_days: float | None = 7.0):
         self.event_weights = event_weights
         self.l2 = l2
         self.n_neighbors = n_neighbors
@@ -61,7 +93,8 @@ class HybridRecommender:
         self.content_ = ContentModel(n_neighbors=min(50, self.n_neighbors)).fit(items)
         views = ev[ev["event_type"] == "view"][["session_id", "ts", "item"]].dropna(subset=["session_id"])
         self.transitions_ = TransitionModel().fit(views, n)
-        self._fit_prior(ev[pos], w[pos], n)
+        self.prior_events_ = (ev["item"].to_numpy()[pos], ev["ts"].to_numpy(dtype=float)[pos], w[pos])
+        self.refit_prior(self.prior_half_life_days)
         self.click_features_ = None  # set by training once the click classifier exists
         self.click_model_ = None
         return self
@@ -72,19 +105,29 @@ class HybridRecommender:
         self.collaborative_.refit_ease(self.interactions_, l2)
         return self
 
+    def hyperparameters(self) -> dict:
+        """The constructor arguments, to refit the same model on more data."""
+        return {"event_weights": self.event_weights, "l2": self.l2, "n_neighbors": self.n_neighbors,
+                "max_ease_items": self.max_ease_items, "blend": self.blend,
+                "prior_half_life_days": self.prior_half_life_days}
+
     def drop_training_state(self) -> None:
         """Forget the interaction matrix and search leftovers before the model is saved."""
         self.interactions_ = None
+        self.prior_events_ = None
         self.collaborative_.drop_training_state()
 
-    def _fit_prior(self, ev: pd.DataFrame, w: np.ndarray, n: int) -> None:
-        """Popularity decayed by age (recent interest counts more), on a 0..1 scale."""
-        end = float(ev["ts"].max()) if len(ev) else 0.0
-        age = (end - ev["ts"].to_numpy(dtype=float)) / 86400.0
-        decayed = w * np.power(0.5, age / self.prior_half_life_days)
-        prior = np.bincount(ev["item"].to_numpy(), weights=decayed, minlength=n).astype(np.float32)
+    def refit_prior(self, half_life_days: float | None):
+        """Popularity decayed by age on a 0..1 scale; None: no decay (all-time popularity)."""
+        self.prior_half_life_days = half_life_days
+        items, ts, w = self.prior_events_
+        end = float(ts.max()) if len(ts) else 0.0
+        if half_life_days:
+            w = w * np.power(0.5, (end - ts) / 86400.0 / half_life_days)
+        prior = np.bincount(items, weights=w, minlength=len(self.index_)).astype(np.float32)
         self.prior_ = _normalised(np.log1p(prior))
         self.trained_until_ = end
+        return self
 
     def set_click_model(self, click_features, click_model) -> None:
         """Attach the calibrated click classifier used to re-score the top candidates."""
@@ -97,18 +140,24 @@ class HybridRecommender:
         return state_from_history(history, self.index_, self.weights_)
 
     def history_weights(self, state: VisitorState) -> tuple[np.ndarray, np.ndarray]:
-        """Recent items, newest weighted most (geometric decay by position)."""
-        if not state.recent:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        rows = np.fromiter((r for r, _ in state.recent), dtype=np.int64)
-        w = np.fromiter((w for _, w in state.recent), dtype=np.float32)
-        decay = np.power(self.blend_["history_decay"], np.arange(len(rows))[::-1]).astype(np.float32)
-        return rows, w * decay
+        """The state's recent items as a history profile (the click features' affinities)."""
+        return history_profile(list(state.recent), self.blend_["history_decay"])
 
-    def blend_scores(self, state: VisitorState, current: int | None, kind: str) -> np.ndarray:
-        """The blended score of every item for this visitor and page."""
+    def query_profile(self, history) -> tuple[np.ndarray, np.ndarray]:
+        """A newest-first event history (as long as the caller keeps) as a history profile."""
+        row_of, weights = self.index_.row_, self.weights_
+        pairs = []
+        for e in reversed(history):
+            row, w = row_of.get(e.content_id) if e.content_id else None, weights.get(e.type, 0.0)
+            if row is not None and w > 0:
+                pairs.append((row, w))
+        return history_profile(pairs, self.blend_["history_decay"])
+
+    def blend_scores(self, profile: tuple[np.ndarray, np.ndarray], current: int | None, kind: str,
+                     on_page: bool = True) -> np.ndarray:
+        """The blended score of every item for this visitor (history profile) and page."""
         b, n = self.blend_, len(self.index_)
-        rows, weights = self.history_weights(state)
+        rows, weights = profile
         cf = gather_scores(n, self.collaborative_.idx_, self.collaborative_.sims_, rows, weights)
         cb = gather_scores(n, self.content_.idx_, self.content_.sims_, rows, weights)
         cb_n = _normalised(cb)
@@ -116,12 +165,16 @@ class HybridRecommender:
         # content similarity stands in for it, so cold-start content competes from its first minute.
         cold = ~self.collaborative_.interacted_[:n]
         score = b["collaborative"] * np.where(cold, cb_n, _normalised(cf)) + b["content"] * cb_n
-        score += b["popularity"] * self.prior_[:n] if len(self.prior_) == n else 0.0
+        if len(self.prior_) == n:
+            # No history: popularity is the only signal (cold start), whatever weight the blend gives it,
+            # so the blend's weights are chosen for returning visitors, where they make a difference.
+            score = score + (b["popularity"] if len(rows) else max(b["popularity"], 1.0)) * self.prior_
         if current is not None:
             one = np.array([current]), np.ones(1, dtype=np.float32)
             tr = gather_scores(n, self.transitions_.idx_, self.transitions_.sims_, *one)
             boost = b["read_next_transition"] if kind == "read_next" else 1.0
-            score += b["transition"] * boost * _normalised(tr)
+            weight = b["transition"] if on_page else b.get("newest_transition", b["transition"])
+            score += weight * boost * _normalised(tr)
             if kind == "read_next":
                 score += b["read_next_current"] * _normalised(
                     gather_scores(n, self.content_.idx_, self.content_.sims_, *one))
@@ -167,11 +220,14 @@ class HybridRecommender:
         """Up to k (content id, score), best first, honouring candidates and exclude."""
         if query.k <= 0:
             return []
-        state = self.state_from_history(query.history)
+        profile = self.query_profile(query.history)
         current = self.index_.row_.get(query.current_content_id) if query.current_content_id else None
-        if current is None and state.recent:
-            current = state.recent[-1][0]
-        score = self.blend_scores(state, current, query.kind)
+        on_page = current is not None
+        if not on_page and len(profile[0]):
+            # No page (a batch export, the ranking cases): what follows the newest item read is a recency
+            # signal of its own, weighted by the search ("newest_transition"), 0 in every single source.
+            current = int(profile[0][0])
+        score = self.blend_scores(profile, current, query.kind, on_page)
         score = np.where(self._allowed(query, self.index_.row_.get(query.current_content_id)), score, -np.inf)
         depth = max(query.k, int(self.blend_["rescore_depth"]))
         top = np.argpartition(-score, min(depth, len(score) - 1))[:depth] if len(score) > depth else \
@@ -179,7 +235,7 @@ class HybridRecommender:
         top = top[np.isfinite(score[top])]
         final = score[top]
         if self.click_model_ is not None and self.blend_["rescore_weight"] > 0 and len(top):
-            final = self._rescore(state, query, top, final)
+            final = self._rescore(self.state_from_history(query.history), query, top, final)
         order = np.lexsort((top, -final))[: query.k]
         ids = self.index_.ids_
         return [(ids[top[i]], float(final[i])) for i in order]

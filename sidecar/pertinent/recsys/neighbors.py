@@ -44,5 +44,7 @@ def gather_scores(n_items: int, idx: np.ndarray, vals: np.ndarray, rows: np.ndar
     rows, weights = rows[known], weights[known]
     if len(rows) == 0:
         return out
-    np.add.at(out, idx[rows].ravel(), (vals[rows] * weights[:, None]).ravel())
-    return out
+    # bincount, not np.add.at: ~10x faster for a few hundred history rows x a few hundred neighbours.
+    contributions = (vals[rows] * weights[:, None]).ravel()
+    summed = np.bincount(idx[rows].ravel(), weights=contributions, minlength=n_items)
+    return summed[:n_items].astype(np.float32)

@@ -36,8 +36,12 @@ def read_visitor_ids(path) -> list[str]:
 
 
 def recommend_lines(recommender, events: pd.DataFrame, visitor_ids: list[str], k: int, *,
-                    exclude_seen: bool = False, history: int = 50):
+                    exclude_seen: bool = False, history: int | None = None):
     """Yield one JSON line per visitor: {"visitor_id", "content_ids", "scores"}."""
+    if history is None:  # as much history as the decide route reads, so both serve the same ranking
+        from ..config import load_config
+
+        history = load_config().history_limit
     past = events[events["event_type"] != "impression"]
     groups = dict(tuple(past.groupby("visitor_id")))
     now = datetime.fromtimestamp(float(events["ts"].max()), tz=timezone.utc) if len(events) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..config import load_config
 from ..modelset.loader import load_model_set
 from ..recsys.classifiers import positive_proba
 from .liveset import _end
@@ -28,7 +29,9 @@ def evaluate_model_set(path, events: pd.DataFrame, items, *, k: int = 10, test_s
         ms.recommender.observe_catalog(items)
     ts = events["ts"].to_numpy()
     t_test = float(np.quantile(ts, 1 - test_share))
-    cases = ranking_cases(events, t_test, float(ts.max()) + 1, types, max_cases=max_cases, seed=seed)
+    history = load_config().history_limit  # as much history as decide reads, as training measured it
+    cases = ranking_cases(events, t_test, float(ts.max()) + 1, types, max_cases=max_cases, seed=seed,
+                          history=history)
     n_posts = sum(t != "variant" for t in types.values())
     weights = ms.manifest.get("hyperparameters", {}).get("event_weights") or None
     popular = popularity_baseline(events[events["ts"] < t_test], types, weights or {})

@@ -29,7 +29,13 @@ from .liveset import evaluate_live
 from .ranking import evaluate_ranking, ranking_cases
 from .readnext import evaluate_read_next, next_view_pairs
 from .shape import untrainable
-from .steps import click_features, fit_classifiers, fit_recommender, popularity_baseline
+from .steps import (
+    click_features,
+    fit_classifiers,
+    fit_recommender,
+    popularity_baseline,
+    single_source_rankings,
+)
 
 
 def _utc(ts: float) -> datetime:
@@ -152,14 +158,17 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
              f"test {int((ts >= t_test).sum())} events")
     with timer("ranking cases"):
         # The search evaluates each blend on these: a thousand visitors rank blends as well as all of them.
-        valid_cases = ranking_cases(events, t_valid, t_test, types, max_cases=min(max_cases, 1000), seed=seed)
-        test_cases = ranking_cases(events, t_test, t_end + 1, types, max_cases=max_cases, seed=seed)
+        history = load_config().history_limit  # the cases see as much history as decide reads
+        valid_cases = ranking_cases(events, t_valid, t_test, types, max_cases=min(max_cases, 1000), seed=seed,
+                                    history=history)
+        test_cases = ranking_cases(events, t_test, t_end + 1, types, max_cases=max_cases, seed=seed,
+                                   history=history)
     if len(valid_cases) < 10 or len(test_cases) < 10:
         raise TrainingDataError(f"too few visitors read in the validation/test windows ({len(valid_cases)}/"
                                 f"{len(test_cases)}); need at least 10 each")
     t_fold = float(np.quantile(ts, 0.55))
     model, rec_params = fit_recommender(items, events, (t_fold, t_valid, t_test), valid_cases, k, weights,
-                                        seed, progress, timer)
+                                        seed, progress, timer, history=history)
     popular = popularity_baseline(train_ev, types, weights)
     features = click_features(model, train_ev)
     classifiers = fit_classifiers(events, model, features, (t_valid, t_test, t_end), seed, progress, timer)
@@ -168,12 +177,17 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         n_content = sum(t != "variant" for t in types.values())
         ranking = evaluate_ranking(model, test_cases, k, n_content)
         ranking_pop = evaluate_ranking(popular, test_cases, k, n_content)
+        sources = single_source_rankings(model, test_cases, k, n_content)
         live = evaluate_live(models_dir, test_cases, k, len(types), progress, test_start=t_test)
         pairs = next_view_pairs(events, t_test, t_end + 1, types, seed=seed)
         read_next = evaluate_read_next(model, pairs, k)
         read_next_pop = evaluate_read_next(popular, pairs, k)
     metrics = {"ranking": ranking, "read_next": read_next, "k": k}
-    baselines = {"ranking_popularity": ranking_pop, "read_next_popularity": read_next_pop}
+    baselines = {"ranking_popularity": ranking_pop, "read_next_popularity": read_next_pop, **sources}
+    for name, value in sources.items():
+        progress(f"  test window: {name.removeprefix('ranking_').replace('_', ' '):<20} NDCG@{k} "
+                 f"{value['overall'][f'ndcg@{k}']:.4f} (served: {rec_params['source']}, "
+                 f"{ranking['overall'][f'ndcg@{k}']:.4f})")
     for name, c in classifiers.items():
         metrics[name] = c["metrics"]
         for base, value in c["baselines"].items():
@@ -191,7 +205,7 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         # Serve what was measured, refit on every event: the popularity prior, transitions and
         # collaborative lists then include the latest weeks instead of stopping at the 70% mark.
         with timer("refit the served recommender on all events"):
-            served = HybridRecommender(event_weights=weights, l2=model.l2).fit(items, events)
+            served = HybridRecommender(**model.hyperparameters()).fit(items, events)
             served.blend_ = dict(model.blend_)
             served.drop_training_state()
         hyper_note = "served recommender refit on all events with the hyperparameters chosen above"
