@@ -123,4 +123,6 @@ def test_too_few_returning_visitors_serve_collaborative_alone_without_a_search()
     assert params["returning_visitors"] < MIN_RETURNING and params["search_trials"] == 0
     assert params["source"] == "collaborative alone"
     assert model.blend_["content"] == 0.0 and model.blend_["history_decay"] == 1.0
-    assert any("no search; serving collaborative alone" in line for line in lines)
+    assert any("no blend search; serving collaborative alone" in line for line in lines)
+    assert any("EASE l2=" in line and "within-visitor holdout" in line for line in lines)
+    assert any("cold start: popularity prior half-life" in line for line in lines)

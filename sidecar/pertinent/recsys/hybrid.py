@@ -63,7 +63,7 @@ def history_profile(pairs, decay: float) -> tuple[np.ndarray, np.ndarray]:
 class HybridRecommender:
     """Implements modelset.protocols.Recommender; fit follows scikit-learn conventions."""
 
-    def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 200,
+    def __init__(self, event_weights: dict | None = None, l2: float = 200.0, n_neighbors: int = 400,
                  max_ease_items: int = 3000, blend: dict | None = None,
                  prior_half_life_days: float | None = 7.0):
         self.event_weights = event_weights

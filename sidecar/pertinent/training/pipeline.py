@@ -30,6 +30,7 @@ from .ranking import evaluate_ranking, ranking_cases
 from .readnext import evaluate_read_next, next_view_pairs
 from .shape import untrainable
 from .steps import (
+    MIN_RETURNING,
     click_features,
     fit_classifiers,
     fit_recommender,
@@ -192,7 +193,13 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         metrics[name] = c["metrics"]
         for base, value in c["baselines"].items():
             baselines[f"{name}_{base}"] = value
-    verdict = gate.decide(metrics, baselines, live, k=k, margin=margin, live_margin=live_margin)
+    returning = sum(bool(c.history) for c in test_cases)
+    compare_sources = returning >= MIN_RETURNING
+    if not compare_sources:
+        progress(f"  gate: single sources not compared: only {returning} returning visitors in the test "
+                 f"window (< {MIN_RETURNING})")
+    verdict = gate.decide(metrics, baselines, live, k=k, margin=margin, live_margin=live_margin,
+                          compare_sources=compare_sources)
     progress(f"gate: {'passed' if verdict['passed'] else 'failed'}: {verdict['reason']}")
     rows = {"events": int(len(events)), "content": len(items),
             "visitors": int(events["visitor_id"].nunique()),

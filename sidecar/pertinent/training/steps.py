@@ -6,19 +6,28 @@ import pandas as pd
 
 from ..recsys.baseline import PopularityRecommender
 from ..recsys.classifiers import positive_proba
+from ..recsys.collaborative import holdout_ridge
 from ..recsys.features import ClickFeatures
 from ..recsys.hybrid import SINGLE_SOURCES, HybridRecommender
 from .classify import fit_classifier, logistic_baseline
 from .metrics import calibration, classification_metrics, sliced
 from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_churn, label_responses, replay
-from .search import L2_GRID, apply, fold_score, restore, select, split_visitors, successive_halving
+from .search import (
+    HALF_LIVES,
+    L2_GRID,
+    apply,
+    fold_score,
+    restore,
+    select,
+    split_visitors,
+    successive_halving,
+)
 
 CLICK_WINDOW_S = 1800.0
 CONVERSION_WINDOW_S = 7200.0
 # Below this many returning visitors (with a history) in the validation windows the blend is not searched.
 MIN_RETURNING = 100
-UNSEARCHED_L2 = 200.0  # the EASE ridge then: the middle of the searched grid
 # Impressions featurised per window; more adds little to AUC and costs time linearly.
 MAX_EXAMPLES = 40_000
 
@@ -43,7 +52,7 @@ def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress
     folds.append((model, valid_cases))
     returning = sum(bool(c.history) for _, cases in folds for c in cases)
     if returning < MIN_RETURNING:
-        return _unsearched(model, returning, progress)
+        return _unsearched(model, folds, returning, k, len(items), progress)
     best = None
     for l2 in L2_GRID:
         with timer(f"EASE l2={l2:g}"):
@@ -73,19 +82,33 @@ def fit_recommender(items, events, cuts, valid_cases, k, weights, seed, progress
                    "folds": len(folds)}
 
 
-def _unsearched(model: HybridRecommender, returning: int, progress) -> tuple[HybridRecommender, dict]:
+def _unsearched(model: HybridRecommender, folds, returning: int, k: int, catalog_size: int,
+                progress) -> tuple[HybridRecommender, dict]:
     """Too few returning visitors to tell blends apart: EASE on the whole history, popularity for cold start.
 
     Every blend scores the same on a cold start, so the search would be decided by a handful of visitors
     (on MovieLens ~10 per half-window: it then chose popularity alone, 0.059 NDCG@10 against EASE's 0.10).
     """
+    collab = model.collaborative_
+    l2, by_l2 = holdout_ridge(model.interactions_, collab.head_, L2_GRID) if len(collab.head_) > 1 else \
+        (model.l2, {})
     progress(f"  selection: only {returning} returning visitors in the validation windows "
-             f"(< {MIN_RETURNING}): no search; serving collaborative alone (l2={UNSEARCHED_L2:g}, "
-             "history order ignored)")
-    model.refit_l2(UNSEARCHED_L2)
-    apply(model, {**SINGLE_SOURCES["collaborative alone"], "history_decay": 1.0})
+             f"(< {MIN_RETURNING}): no blend search; serving collaborative alone, history order ignored, "
+             f"EASE l2={l2:g} from a within-visitor holdout "
+             f"({', '.join(f'{v:g}: {s:.4f}' for v, s in by_l2.items()) or 'too few items'})")
+    model.refit_l2(l2)
+    served = {**SINGLE_SOURCES["collaborative alone"], "history_decay": 1.0}
+    # The validation windows are mostly first visits, served by the popularity prior: plenty of cases to
+    # choose how fast it forgets, which is what the gate's popularity baseline is measured against.
+    by_half_life = {h: fold_score(folds, {**served, "prior_half_life_days": h}, k, catalog_size)
+                    for h in HALF_LIVES}
+    half_life = max(HALF_LIVES, key=lambda h: by_half_life[h])
+    tried = ", ".join(f"{h or 'none'}: {v:.4f}" for h, v in by_half_life.items())
+    progress(f"  cold start: popularity prior half-life {half_life or 'none'} days from the validation "
+             f"windows ({tried})")
+    apply(model, {**served, "prior_half_life_days": half_life})
     model.drop_training_state()
-    return model, {"l2": UNSEARCHED_L2, "blend": model.blend_,
+    return model, {"l2": l2, "blend": model.blend_, "l2_holdout_ndcg": by_l2,
                    "prior_half_life_days": model.prior_half_life_days, "source": "collaborative alone",
                    "validation_ndcg": {}, "search_trials": 0, "returning_visitors": returning, "folds": 0}
 
