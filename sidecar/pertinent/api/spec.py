@@ -169,7 +169,7 @@ def paths() -> dict:
                        **errors(401, 403, 422)}, SERVER),
             "delete": op("Erase a visitor's data", {**ok("erased", obj({"visitor_id": STR,
                                                                           "erased": {"type": "integer"}})),
-                                                     **errors(401, 403, 422)}, SERVER)},
+                                                     **errors(401, 403, 422, 503)}, SERVER)},
         "/v1/models": {"get": op("The live model set: manifest, metrics, registry status",
                                  {**ok("model set", {"type": "object"}), **errors(401, 403)}, SERVER)},
         "/v1/models/reload": {"post": op("Load the model set named by models/LIVE now",
