@@ -104,7 +104,8 @@ SCHEMAS = {
 }
 RESPONSES = {f"E{status}": {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
              for status, text in {400: "unparsable JSON", 401: "missing or wrong API key",
-                                  403: "public key on a server-key route, or an origin not allowed",
+                                  403: "public key on a server-key route, an origin not allowed, or the "
+                                       "server key in a URL",
                                   404: "not found", 409: "conflict", 413: "body or batch too large",
                                   415: "unsupported Content-Type",
                                   422: "a field does not fit the schema (named): also NUL characters, lone "
@@ -227,7 +228,9 @@ def document() -> dict:
                 "publicKey": {"type": "http", "scheme": "bearer",
                               "description": "PERTINENT_PUBLIC_KEY, from PERTINENT_ALLOWED_ORIGINS only"},
                 "publicKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Pertinent-Key"},
-                "publicKeyQuery": {"type": "apiKey", "in": "query", "name": "key"},
+                "publicKeyQuery": {"type": "apiKey", "in": "query", "name": "key",
+                                   "description": "PERTINENT_PUBLIC_KEY only: the server key in a URL is "
+                                                  "refused with 403 server_key_in_url on every keyed route"},
             },
         },
     }
