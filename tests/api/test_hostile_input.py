@@ -144,3 +144,17 @@ def test_an_experiment_with_a_caller_id_can_be_stopped_over_http(any_store):
     assert created.status_code == 201, created.get_data(as_text=True)
     stopped = client.post("/v1/experiments/" + quote("spring:a b", safe="") + "/stop", headers=SERVER)
     assert stopped.status_code == 200 and stopped.get_json()["status"] == "stopped"
+
+
+def test_a_browser_batch_with_a_bad_event_is_not_a_store_outage(any_store):
+    """The public key from a page: text/plain, one poisoned event; the good one is stored, no 503."""
+    from .conftest import ALLOWED, PUBLIC_KEY
+
+    client, rt = any_store
+    raw = json.dumps({"events": [GOOD, {**GOOD, "content_id": f"1{NUL}"}]})
+    response = client.post("/v1/events", data=raw, headers={
+        "Authorization": f"Bearer {PUBLIC_KEY}", "Origin": ALLOWED, "Content-Type": "text/plain"})
+    assert response.status_code == 202
+    assert response.get_json()["accepted"] == 1
+    assert response.get_json()["rejected"][0]["field"] == "events[1].content_id"
+    assert rt.store.count_events() == 1
