@@ -32,7 +32,10 @@ def keys_match(presented: str, expected: str) -> bool:
 
 
 def presented_key(level: str) -> str | None:
-    """The key the caller sent: Bearer header; public routes also take X-Pertinent-Key or ?key=."""
+    """The key the caller sent: Bearer header; public routes also take X-Pertinent-Key or ?key=.
+
+    ?key= is for the public site key only (a browser's script tag); see refuse_server_key_in_url.
+    """
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
         return header[7:].strip()
@@ -51,10 +54,21 @@ def route_level() -> str | None:
     return getattr(view, "access", ADMIN) if view else None
 
 
+def refuse_server_key_in_url(config: Config) -> None:
+    """403 for the server key in a query string, on every keyed route: URLs end up in proxy logs.
+
+    Never accepted there, even next to a valid header, so a caller doing it learns at once.
+    """
+    if any(keys_match(value, config.api_key) for value in request.args.getlist("key")):
+        raise Forbidden("server_key_in_url", "the server API key must never be sent in a URL (it ends up "
+                        "in logs): send it as 'Authorization: Bearer KEY', and rotate it")
+
+
 def authorize(level: str, config: Config) -> str:
     """Raise 401/403 unless the request may use a route of this level; returns which key it used."""
     if level == OPEN:
         return "none"
+    refuse_server_key_in_url(config)
     origin = request.headers.get("Origin")
     if level == PUBLIC and origin and not origin_allowed(origin, config):
         raise Forbidden("origin_not_allowed", f"origin {origin} is not in PERTINENT_ALLOWED_ORIGINS")

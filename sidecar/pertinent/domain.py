@@ -5,6 +5,7 @@ behaviour beyond small conveniences, so every part can build and read them witho
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,36 @@ SOURCES = ("rules", "model", "popular", "default")
 META_KEYS = ("topics", "audience", "funnel_stage", "intent")
 # Items one slot may ask for: the API refuses more, the decision core clamps to it.
 MAX_SLOT_COUNT = 50
+
+# The one id rule (content, visitor, session, decision, experiment ids), at ingest, export and erase
+# alike: an id that could be stored but not named in a URL path would be data nobody can erase.
+MAX_ID_LENGTH = 191  # fits the WordPress and SQL index limits
+# NUL cannot be stored by PostgreSQL and lone UTF-16 surrogates cannot be encoded as UTF-8 by anyone.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Controls, and the separators a URL path, a proxy or a file name would split or rewrite.
+_NOT_IN_ID = re.compile("[\x00-\x1f\x7f-\x9f/\\\\\ud800-\udfff]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a string cannot be stored (a NUL byte, a lone surrogate), or None when it can."""
+    found = _UNSTORABLE.search(text)
+    if found is None:
+        return None
+    return "holds a NUL character" if found.group() == "\x00" else "holds a lone UTF-16 surrogate"
+
+
+def id_problem(text: str) -> str | None:
+    """Why a string is not an id (empty, too long, a control character, `/` or `\\`), or None."""
+    if not text:
+        return "must not be empty"
+    if len(text) > MAX_ID_LENGTH:
+        return f"longer than {MAX_ID_LENGTH} characters"
+    if text in (".", ".."):
+        return "must not be a dot segment"
+    found = _NOT_IN_ID.search(text)
+    if found is not None:
+        return text_problem(found.group()) or f"must not hold {found.group()!r}"
+    return None
 
 
 @dataclass(slots=True)

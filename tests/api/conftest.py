@@ -68,3 +68,35 @@ def promote_popularity_set(models_dir, content_ids=("1", "2", "3")) -> str:
                            rows={"events": len(events), "content": len(content_ids), "visitors": 1})
     promote(models_dir, path.name)
     return path.name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """The store under test: SQLite in tmp_path, or a PostgreSQL schema of this test's own (dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'pertinent.db'}"
+        return
+    import uuid
+
+    import psycopg
+
+    from tests.store.conftest import POSTGRES_URL
+
+    schema = f"pt_api_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}",
+                    pytrace=False)
+    yield f"{POSTGRES_URL}?schema={schema}"
+    admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    admin.close()
+
+
+@pytest.fixture
+def any_store(tmp_path, store_url):
+    """(client, runtime) of an app on the store under test (both stores), memory cache."""
+    rt = Runtime.from_config(make_config(tmp_path, store_url=store_url))
+    app = create_app(rt.config, rt, test_config={"TESTING": True})
+    yield app.test_client(), rt
+    rt.close()

@@ -36,8 +36,15 @@ def test_public_key_works_as_bearer_header_or_query(client):
     assert client.post(f"/v1/decide?key={PUBLIC_KEY}", json=DECIDE).status_code == 200
 
 
-def test_query_key_is_not_accepted_on_admin_routes(client):
-    assert client.get(f"/v1/models?key={API_KEY}").status_code == 401
+@pytest.mark.parametrize("method,path", [("get", "/v1/models"), ("post", "/v1/decide"),
+                                         ("post", "/v1/events"), ("get", "/v1/recommendations")])
+def test_the_server_key_in_a_query_string_is_refused_even_beside_a_valid_header(client, server, method,
+                                                                                path):
+    """A URL ends up in proxy logs: the server key there is a 403 telling the caller, never accepted."""
+    for headers in ({}, server):
+        answer = getattr(client, method)(f"{path}?key={API_KEY}", json=DECIDE, headers=headers)
+        assert answer.status_code == 403, (headers, answer.json)
+        assert answer.json["error"]["code"] == "server_key_in_url"
 
 
 def test_allowed_origin_is_echoed_with_vary(client, browser):

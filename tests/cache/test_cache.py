@@ -118,3 +118,18 @@ def test_the_disk_cache_folder_is_created_on_first_use(tmp_path):
     cache.close()
     cache.close()
     assert cache.get("k") == {"n": 1}  # reopened after close, like a worker after the master closed it
+
+
+def test_forget_visitor_drops_their_generation_and_decisions_and_nothing_else(cache):
+    from pertinent.cache.keys import decision_key
+
+    cache.bump_generation(["v1", "v2"])
+    for key in (decision_key("v1", "a"), decision_key("v1", "b"), decision_key("v2", "a"),
+                decision_key(None, "a")):
+        cache.set(key, {"k": key}, 60)
+    cache.forget_visitor("v1")
+    assert cache.generation("v1") == 0
+    assert cache.get(decision_key("v1", "a")) is None and cache.get(decision_key("v1", "b")) is None
+    assert cache.generation("v2") == 1
+    assert cache.get(decision_key("v2", "a")) == {"k": decision_key("v2", "a")}
+    assert cache.get(decision_key(None, "a")) == {"k": decision_key(None, "a")}

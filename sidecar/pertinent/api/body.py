@@ -7,6 +7,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import PertinentError
+from . import guard
 
 
 def _is_json_type(mimetype: str) -> bool:
@@ -15,8 +16,12 @@ def _is_json_type(mimetype: str) -> bool:
     return mimetype.startswith("application/") and mimetype.endswith("+json")
 
 
-def read_json(*, allow_text_plain: bool = False):
-    """The parsed JSON body. text/plain is accepted where browsers post without a CORS preflight."""
+def read_json(*, allow_text_plain: bool = False, items_checked_by_caller: str | None = None):
+    """The parsed JSON body, through the guard (guard.py): 422 naming the field it refuses.
+
+    text/plain is accepted where browsers post without a CORS preflight. `items_checked_by_caller`
+    names a top-level list whose items the route guards one by one (the events of a batch).
+    """
     mimetype = request.mimetype or ""
     if not (_is_json_type(mimetype) or (allow_text_plain and mimetype == "text/plain")):
         accepted = "application/json" + (" or text/plain holding JSON" if allow_text_plain else "")
@@ -31,14 +36,13 @@ def read_json(*, allow_text_plain: bool = False):
     if not raw.strip():
         raise PertinentError("invalid_json", "the request body is empty; expected a JSON object", status=400)
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        value = guard.loads(raw)
     except (ValueError, RecursionError) as exc:
         # RecursionError: deeply nested arrays, a cheap way to crash naive parsers.
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "cannot be decoded"
         message = f"the request body is not valid JSON: {detail}"
         raise PertinentError("invalid_json", message, status=400) from None
-
-
-def _reject_constant(name: str):
-    """NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise."""
-    raise ValueError(f"{name} is not valid JSON")
+    refused = guard.problem(value, skip=items_checked_by_caller)
+    if refused is not None:
+        raise refused
+    return value

@@ -39,6 +39,7 @@ def put_content(content_id: str):
 @bp.get("/v1/content/<content_id>")
 @access(ADMIN)
 def get_content(content_id: str):
+    content_id = check_id(content_id, "id", required=True)
     item = runtime().store.get_content(content_id)
     if item is None:
         raise NotFound("not_found", f"no content with id {content_id!r}", field="id")
@@ -49,6 +50,7 @@ def get_content(content_id: str):
 @access(ADMIN)
 def delete_content(content_id: str):
     """Remove an item; it is never chosen again (404 when it was not in the catalog)."""
+    content_id = check_id(content_id, "id", required=True)
     if not runtime().store.delete_content(content_id):
         raise NotFound("not_found", f"no content with id {content_id!r}", field="id")
     return {"id": content_id, "deleted": True}

@@ -8,8 +8,9 @@ from flask import Blueprint
 from .. import metrics
 from ..auth import PUBLIC, access
 from ..errors import PertinentError, ValidationError
-from . import runtime, settings
+from . import guard, runtime, settings
 from .body import read_json
+from .errors import is_backend_outage
 from .fields import Fields
 from .parse import now_utc, parse_event
 
@@ -21,7 +22,7 @@ log = logging.getLogger("pertinent.api")
 @access(PUBLIC)
 def post_events():
     """Store the valid events in one transaction, list the rejected ones with index, field and reason."""
-    body = Fields(read_json(allow_text_plain=True))
+    body = Fields(read_json(allow_text_plain=True, items_checked_by_caller="events"))
     raw_events = body.list("events", required=True)
     limit = settings().max_events_per_batch
     if len(raw_events) > limit:
@@ -37,6 +38,9 @@ def post_events():
                 rejected.append({"index": i, "field": "consent", "reason": "no_consent",
                                  "message": "the visitor did not consent; nothing was stored"})
                 continue
+            refused = guard.problem(raw, f"events[{i}]", depth=2)
+            if refused is not None:
+                raise refused
             accepted.append(parse_event(raw, f"events[{i}]", now))
         except ValidationError as exc:
             rejected.append({"index": i, "field": exc.field, "reason": exc.code, "message": exc.message})
@@ -45,6 +49,8 @@ def post_events():
         try:
             rt.store.add_events(accepted)
         except Exception as exc:
+            if not is_backend_outage(exc):
+                raise  # validated input the store refuses is our bug (a 500), never a retry loop
             # Not the client's fault and nothing was stored: say so, so the snippet retries later.
             log.error("events: store write failed: %s", exc)
             message = "events could not be stored; retry later"

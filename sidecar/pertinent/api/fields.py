@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 from datetime import datetime, timezone
 
+from ..domain import MAX_ID_LENGTH, id_problem, text_problem
 from ..errors import ValidationError
 
-MAX_ID = 191  # fits the WordPress and SQL index limits for ids
+MAX_ID = MAX_ID_LENGTH
 MAX_TEXT = 1_000_000
 
 
@@ -44,6 +45,7 @@ class Fields:
             raise invalid(self.at(name), "expected a string", "invalid_type")
         if len(raw) > max_len:
             raise invalid(self.at(name), f"longer than {max_len} characters", "too_long")
+        check_text(raw, self.at(name))
         if choices is not None and raw not in choices:
             raise invalid(self.at(name), f"expected one of {', '.join(choices)}")
         return raw
@@ -100,7 +102,7 @@ class Fields:
             elif len(item) > max_len:
                 raise invalid(where, f"longer than {max_len} characters", "too_long")
             else:
-                out.append(item)
+                out.append(check_text(item, where))
         return out
 
     def list(self, name: str, *, required=False) -> list:
@@ -127,6 +129,7 @@ class Fields:
 
 
 def check_id(raw, where: str, *, required: bool) -> str | None:
+    """The id as a string under the one id rule (domain.id_problem), or 422 naming `where`."""
     if raw is None or raw == "":
         if required:
             raise invalid(where, "is required", "required")
@@ -134,8 +137,20 @@ def check_id(raw, where: str, *, required: bool) -> str | None:
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         raise invalid(where, "expected a string or integer id", "invalid_type")
     text = str(raw)
-    if len(text) > MAX_ID:
-        raise invalid(where, f"longer than {MAX_ID} characters", "too_long")
+    problem = id_problem(text)
+    if problem is not None:
+        # The same codes as the body guard's, so a client sees one code per problem wherever the id sat.
+        code = ("too_long" if len(text) > MAX_ID else
+                "unstorable_text" if text_problem(text) else "invalid_id")
+        raise invalid(where, problem, code)
+    return text
+
+
+def check_text(text: str, where: str) -> str:
+    """The string itself, or 422 naming `where` when no store can keep it (NUL, lone surrogate)."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise invalid(where, problem, "unstorable_text")
     return text
 
 

@@ -1,6 +1,7 @@
 """JSON bodies into domain objects (ContentItem, Event, DecideRequest), with field-level errors."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -17,6 +18,12 @@ from ..domain import (
     SlotRequest,
 )
 from .fields import MAX_ID, MAX_TEXT, Fields, invalid
+from .guard import depth_of
+
+# Free editor metadata is kept as sent, so it is bounded: every reader (catalog refresh, GET, the
+# vectorizer) walks it, and 500 levels or megabytes of it would stall or crash each of them.
+MAX_META_DEPTH = 8
+MAX_META_BYTES = 16_384
 
 MAX_SLOTS = 20
 MAX_CANDIDATES = 1000
@@ -50,7 +57,11 @@ def parse_content(raw, content_id: str, path: str = "") -> ContentItem:
 
 
 def _meta(f: Fields) -> dict:
-    """Editor metadata: the known keys are lists of strings; free keys are kept as sent."""
+    """Editor metadata: the known keys are lists of strings; free keys are kept as sent, bounded."""
+    if depth_of(f.value, MAX_META_DEPTH) > MAX_META_DEPTH:
+        raise invalid(f.path, f"nested more than {MAX_META_DEPTH} levels deep", "too_deep")
+    if len(json.dumps(f.value, ensure_ascii=False).encode("utf-8")) > MAX_META_BYTES:
+        raise invalid(f.path, f"larger than {MAX_META_BYTES} bytes as JSON", "too_large")
     meta = dict(f.value)
     for key in META_KEYS:
         if key in meta:

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import CONTENT_STATUSES, EVENT_TYPES, MAX_SLOT_COUNT, SLOT_KINDS, SOURCES
-from .parse import MAX_SLOTS
+from ..domain import CONTENT_STATUSES, EVENT_TYPES, MAX_ID_LENGTH, MAX_SLOT_COUNT, SLOT_KINDS, SOURCES
+from .guard import MAX_BODY_DEPTH
+from .parse import MAX_META_BYTES, MAX_META_DEPTH, MAX_SLOTS
 
 STR = {"type": "string"}
 STRS = {"type": "array", "items": STR}
-ID = {"type": ["string", "integer"], "description": "an id; integers (WordPress post ids) read as strings"}
+ID_RULE = (f"1 to {MAX_ID_LENGTH} characters; no control characters, '/', '\\', NUL or lone surrogates; "
+           "not '.' or '..'")
+ID = {"type": ["string", "integer"], "minLength": 1, "maxLength": MAX_ID_LENGTH,
+      "description": f"an id ({ID_RULE}); integers (WordPress post ids) read as strings"}
+PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "description": f"an id: {ID_RULE}"}
 TIME = {"type": ["string", "number"], "description": "ISO 8601 time, or epoch seconds"}
 SERVER = [{"serverKey": []}]
 PUBLIC = [{"serverKey": []}, {"publicKey": []}, {"publicKeyHeader": []}, {"publicKeyQuery": []}]
@@ -47,7 +52,7 @@ def op(summary: str, responses: dict, security=None, **extra) -> dict:
 
 
 def path_param(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": STR}
+    return {"name": name, "in": "path", "required": True, "schema": PATH_ID}
 
 
 WHEN = obj({"utm_source": STR, "utm_medium": STR, "utm_campaign": STR, "referrer_contains": STR,
@@ -63,7 +68,9 @@ SCHEMAS = {
     "ContentItem": obj({
         "title": STR, "url": STR, "type": STR, "excerpt": STR, "text": STR, "tags": STRS, "categories": STRS,
         "meta": obj({"topics": STRS, "audience": STRS, "funnel_stage": STRS, "intent": STRS},
-                    additionalProperties=True),
+                    additionalProperties=True,
+                    description=f"editor metadata; free keys kept as sent, at most {MAX_META_DEPTH} levels "
+                                f"deep and {MAX_META_BYTES} bytes as JSON"),
         "status": {"enum": list(CONTENT_STATUSES)}, "published_at": TIME, "modified_at": TIME,
         "targeting": {"type": "array", "items": ref("TargetingRule")}, "starts_at": TIME, "ends_at": TIME}),
     "StoredContentItem": {"allOf": [ref("ContentItem"), obj({"id": STR}, ("id",))]},
@@ -97,10 +104,13 @@ SCHEMAS = {
 }
 RESPONSES = {f"E{status}": {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
              for status, text in {400: "unparsable JSON", 401: "missing or wrong API key",
-                                  403: "public key on a server-key route, or an origin not allowed",
+                                  403: "public key on a server-key route, an origin not allowed, or the "
+                                       "server key in a URL",
                                   404: "not found", 409: "conflict", 413: "body or batch too large",
                                   415: "unsupported Content-Type",
-                                  422: "a field does not fit the schema (named)",
+                                  422: "a field does not fit the schema (named): also NUL characters, lone "
+                                       "surrogates, non-finite numbers, duplicate keys, nesting over "
+                                       f"{MAX_BODY_DEPTH} levels, ids outside the id rule",
                                   503: "a backend is unavailable"}.items()}
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
 
@@ -123,10 +133,10 @@ def paths() -> dict:
             "put": op("Insert or replace a catalog item", {**ok("stored", ref("StoredContentItem")),
                       **errors(*BODY_ERRORS)}, SERVER, requestBody=body(ref("ContentItem"))),
             "get": op("One catalog item", {**ok("the item", ref("StoredContentItem")),
-                                           **errors(401, 403, 404)}, SERVER),
+                                           **errors(401, 403, 404, 422)}, SERVER),
             "delete": op("Remove a catalog item",
                          {**ok("deleted", obj({"id": STR, "deleted": {"type": "boolean"}})),
-                          **errors(401, 403, 404)}, SERVER)},
+                          **errors(401, 403, 404, 422)}, SERVER)},
         "/v1/content/bulk": {"post": op(
             "Insert or replace many items in one transaction (all or none)",
             {**ok("stored", obj({"stored": {"type": "integer"}})), **errors(*BODY_ERRORS)}, SERVER,
@@ -135,8 +145,10 @@ def paths() -> dict:
         "/v1/events": {"post": op(
             "Record behaviour events; accepted ones are durable when this answers",
             {**ok("accepted and rejected counts", obj({"accepted": {"type": "integer"}, "rejected": {
-                "type": "array", "items": obj({"index": {"type": "integer"}, "field": STR, "reason": STR,
-                                               "message": STR})}}), "202"), **errors(*BODY_ERRORS)},
+                "type": "array", "description": "one entry per refused event (the others are stored): its "
+                "index, the field at fault and the reason, with the codes of a 422 or no_consent",
+                "items": obj({"index": {"type": "integer"}, "field": STR, "reason": STR, "message": STR})}}),
+                "202"), **errors(*BODY_ERRORS)},
             PUBLIC, requestBody=body(obj({"events": {"type": "array", "items": ref("Event")},
                                           "consent": {"type": "boolean", "default": True}}, ("events",)),
                                      text_plain=True))},
@@ -155,10 +167,10 @@ def paths() -> dict:
             "parameters": visitor,
             "get": op("Export what is stored about a visitor",
                       {**ok("the visitor's data", obj({"visitor_id": STR, "events": {"type": "array"}})),
-                       **errors(401, 403)}, SERVER),
+                       **errors(401, 403, 422)}, SERVER),
             "delete": op("Erase a visitor's data", {**ok("erased", obj({"visitor_id": STR,
                                                                           "erased": {"type": "integer"}})),
-                                                     **errors(401, 403)}, SERVER)},
+                                                     **errors(401, 403, 422, 503)}, SERVER)},
         "/v1/models": {"get": op("The live model set: manifest, metrics, registry status",
                                  {**ok("model set", {"type": "object"}), **errors(401, 403)}, SERVER)},
         "/v1/models/reload": {"post": op("Load the model set named by models/LIVE now",
@@ -172,7 +184,8 @@ def experiment_paths() -> dict:
     """Experiments, their reports and the dashboard summary (server key)."""
     exp = {"type": "object", "description": "id, name, arms (arm -> share), status, created_at, stopped_at, "
                                             "slots, min_impressions"}
-    create = obj({"name": STR, "id": STR, "slots": STRS, "min_impressions": {"type": "integer", "minimum": 1},
+    create = obj({"name": STR, "id": PATH_ID, "slots": STRS,
+                  "min_impressions": {"type": "integer", "minimum": 1},
                   "arms": {"type": "object", "description": "control (required), rules, model: shares",
                            "additionalProperties": {"type": "number"}}}, ("name",))
     one = [path_param("experiment_id")]
@@ -184,12 +197,12 @@ def experiment_paths() -> dict:
                                                                      **errors(*BODY_ERRORS)}, SERVER,
                        requestBody=body(create))},
         "/v1/experiments/{experiment_id}": {"parameters": one, "get": op(
-            "One experiment", {**ok("the experiment", exp), **errors(401, 403, 404)}, SERVER)},
+            "One experiment", {**ok("the experiment", exp), **errors(401, 403, 404, 422)}, SERVER)},
         "/v1/experiments/{experiment_id}/stop": {"parameters": one, "post": op(
-            "Stop an experiment", {**ok("stopped", exp), **errors(401, 403, 404)}, SERVER)},
+            "Stop an experiment", {**ok("stopped", exp), **errors(401, 403, 404, 422)}, SERVER)},
         "/v1/experiments/{experiment_id}/report": {"parameters": one, "get": op(
             "Per arm and slot: impressions, clicks, conversions, rates with 95% CIs, uplift over control, "
-            "verdict", {**ok("the report", {"type": "object"}), **errors(401, 403, 404)}, SERVER)},
+            "verdict", {**ok("the report", {"type": "object"}), **errors(401, 403, 404, 422)}, SERVER)},
         "/v1/dashboard": {"get": op(
             "Health, live and canary model sets, experiments, drift and training in one document",
             {**ok("the summary", {"type": "object"}), **errors(401, 403)}, SERVER)},
@@ -215,7 +228,9 @@ def document() -> dict:
                 "publicKey": {"type": "http", "scheme": "bearer",
                               "description": "PERTINENT_PUBLIC_KEY, from PERTINENT_ALLOWED_ORIGINS only"},
                 "publicKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Pertinent-Key"},
-                "publicKeyQuery": {"type": "apiKey", "in": "query", "name": "key"},
+                "publicKeyQuery": {"type": "apiKey", "in": "query", "name": "key",
+                                   "description": "PERTINENT_PUBLIC_KEY only: the server key in a URL is "
+                                                  "refused with 403 server_key_in_url on every keyed route"},
             },
         },
     }

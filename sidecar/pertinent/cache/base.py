@@ -40,6 +40,13 @@ class Cache(abc.ABC):
         """Invalidate every cached decision of these visitors (called when their events arrive)."""
 
     @abc.abstractmethod
+    def forget_visitor(self, visitor_id: str) -> None:
+        """Erase: drop the visitor's generation and every decision cached for them (keys.decision_key).
+
+        Unlike get/set, a failure raises: an erase that silently left data behind would be a lie.
+        """
+
+    @abc.abstractmethod
     def ping(self) -> None:
         """Raise if the backend cannot be reached."""
 

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import diskcache
 
 from ..errors import ConfigError
 from .base import Cache, CacheUnavailable
-from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix
+from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix, visitor_decisions_prefix
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,8 @@ class DiskCache(Cache):
         handle = self._handles.get(pid)
         if handle is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            handle = diskcache.Cache(str(self.directory), timeout=LOCK_TIMEOUT)
+            # secure_delete: a forgotten visitor's entries are overwritten, not left in free pages.
+            handle = diskcache.Cache(str(self.directory), timeout=LOCK_TIMEOUT, sqlite_secure_delete=1)
             self._handles[pid] = handle
         return handle
 
@@ -93,6 +96,17 @@ class DiskCache(Cache):
                     cache.set(key, int(cache.get(key, default=0)) + 1, expire=GENERATION_TTL)
         except Exception as exc:
             self._failed("bump_generation", exc)
+
+    def forget_visitor(self, visitor_id: str) -> None:
+        """A scan of the keys: erase is rare, and a tag index would cost every decision write."""
+        cache = self._cache()
+        decisions = self.prefix + visitor_decisions_prefix(visitor_id)
+        cache.delete(generation_key(self.prefix, visitor_id))
+        for key in [k for k in cache.iterkeys() if isinstance(k, str) and k.startswith(decisions)]:
+            cache.delete(key)
+        # diskcache is SQLite in WAL mode: the deleted entries' old pages stay in the WAL until this.
+        with closing(sqlite3.connect(self.directory / diskcache.core.DBNAME, timeout=LOCK_TIMEOUT)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def ping(self) -> None:
         try:

@@ -1,6 +1,7 @@
 """What every cache backend shares: the URL's key prefix, key naming and JSON encoding of values."""
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -17,8 +18,28 @@ def split_prefix(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), prefix
 
 
+# v2: keys name a visitor by tag, never by id (v1 decision keys are simply never read again).
+DECISION_PREFIX = "decision:v2:"
+
+
+def visitor_tag(visitor_id: str) -> str:
+    """A visitor's name inside the cache: a hash, so no backend ever holds the id itself."""
+    return hashlib.blake2b(visitor_id.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 def generation_key(prefix: str, visitor_id: str) -> str:
-    return f"{prefix}gen:{visitor_id}"
+    return f"{prefix}gen:{visitor_tag(visitor_id)}"
+
+
+def decision_key(visitor_id: str | None, digest: str) -> str:
+    """A visitor's decisions share a prefix, so erasing the visitor finds them all; a segment's do not."""
+    if visitor_id is None:
+        return f"{DECISION_PREFIX}s:{digest}"
+    return f"{visitor_decisions_prefix(visitor_id)}{digest}"
+
+
+def visitor_decisions_prefix(visitor_id: str) -> str:
+    return f"{DECISION_PREFIX}v:{visitor_tag(visitor_id)}:"
 
 
 def encode(value: dict) -> str:

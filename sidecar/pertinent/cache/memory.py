@@ -10,7 +10,7 @@ import time
 from urllib.parse import urlsplit
 
 from .base import Cache
-from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix
+from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix, visitor_decisions_prefix
 
 _NAMED: dict[str, _Space] = {}
 
@@ -67,6 +67,13 @@ class MemoryCache(Cache):
                 entry = self._space.entries.get(key)
                 current = int(entry[1]) if entry and entry[0] > time.monotonic() else 0
                 self._space.entries[key] = (time.monotonic() + GENERATION_TTL, str(current + 1))
+
+    def forget_visitor(self, visitor_id: str) -> None:
+        decisions = self.prefix + visitor_decisions_prefix(visitor_id)
+        with self._space.lock:
+            self._space.entries.pop(generation_key(self.prefix, visitor_id), None)
+            for key in [k for k in self._space.entries if k.startswith(decisions)]:
+                del self._space.entries[key]
 
     def ping(self) -> None:
         return None

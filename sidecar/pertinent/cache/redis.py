@@ -15,7 +15,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from .base import Cache, CacheUnavailable
-from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix
+from .keys import GENERATION_TTL, decode, encode, generation_key, split_prefix, visitor_decisions_prefix
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,13 @@ class RedisCache(Cache):
             # Tried even while backing off: a lost bump would let a stale decision live out its TTL.
             self._failed("bump_generation", exc)
 
+    def forget_visitor(self, visitor_id: str) -> None:
+        """SCAN for the visitor's decisions (erase is rare), then one DEL; tried even while backing off."""
+        client = self._client()
+        pattern = _glob_escape(self.prefix + visitor_decisions_prefix(visitor_id)) + "*"
+        keys = [generation_key(self.prefix, visitor_id), *client.scan_iter(match=pattern, count=1000)]
+        client.delete(*keys)
+
     def ping(self) -> None:
         try:
             self._client().ping()
@@ -118,3 +125,8 @@ class RedisCache(Cache):
         client = self._clients.pop(os.getpid(), None)
         if client is not None:
             client.close()
+
+
+def _glob_escape(text: str) -> str:
+    """A key prefix as a literal SCAN pattern (a deployment's prefix may hold * ? [ or \\)."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)

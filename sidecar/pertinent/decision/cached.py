@@ -14,6 +14,7 @@ import threading
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from ..cache.keys import decision_key
 from ..domain import DecideRequest, Decision, ScoredItem, SlotDecision
 from ..experiments import serving as experiments
 from .core import decide_page
@@ -21,7 +22,6 @@ from .page import is_personalised
 from .rules import RuleContext
 
 log = logging.getLogger(__name__)
-KEY_PREFIX = "decision:v1:"
 
 
 class CacheStats:
@@ -60,7 +60,7 @@ def cache_key(request: DecideRequest, runtime, personalised: bool, generation: i
     current = runtime.models.current()
     rule_context = RuleContext.from_page(ctx, now)
     material = [
-        ("v", request.visitor_id, generation) if personalised else ("s",),
+        ("v", generation) if personalised else ("s",),
         current.version if current is not None else None,
         snapshot.key,
         snapshot.rules.evaluate(rule_context).signature(),
@@ -73,7 +73,9 @@ def cache_key(request: DecideRequest, runtime, personalised: bool, generation: i
         [(s.name, s.kind, s.count, [str(c) for c in s.candidates], s.filters) for s in request.slots],
     ]
     raw = json.dumps(material, sort_keys=True, default=str, separators=(",", ":"))
-    return KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    digest = hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    # The visitor is in the key's prefix (as a tag), so erasing them can find every decision of theirs.
+    return decision_key(request.visitor_id if personalised else None, digest)
 
 
 def decision_from_dict(body: dict, slot_order: list[str]) -> Decision:

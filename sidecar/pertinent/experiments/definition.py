@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..domain import id_problem
 from ..errors import ValidationError
 
 # control: the editor's default content; rules: editor rules then default; model: the live model set.
@@ -65,9 +66,21 @@ def new_experiment(body: dict, *, now: datetime | None = None, default_min: int 
     min_impressions = body.get("min_impressions", default_min)
     if not isinstance(min_impressions, int) or isinstance(min_impressions, bool) or min_impressions < 1:
         raise ValidationError("invalid_field", "min_impressions: a positive integer", field="min_impressions")
-    return Experiment(id=body.get("id") or uuid.uuid4().hex[:12], name=name.strip(), arms=arms,
+    return Experiment(id=_experiment_id(body.get("id")), name=name.strip(), arms=arms,
                       created_at=now or datetime.now(timezone.utc), slots=slots,
                       min_impressions=min_impressions)
+
+
+def _experiment_id(raw) -> str:
+    """A caller's id under the one id rule, strings only (it names the stop URL); else a fresh one."""
+    if raw is None:
+        return uuid.uuid4().hex[:12]
+    if not isinstance(raw, str):
+        raise ValidationError("invalid_type", "id: expected a string", field="id")
+    problem = id_problem(raw)
+    if problem is not None:
+        raise ValidationError("invalid_id", f"id: {problem}", field="id")
+    return raw
 
 
 def _parse_arms(raw) -> dict[str, float]:

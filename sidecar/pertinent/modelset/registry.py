@@ -110,6 +110,8 @@ class ModelRegistry:
             return self._fail("bad_manifest", f"LIVE names {version!r}, which is not a version")
         current = self._current
         if current is not None and current.version == version and not force:
+            # LIVE points back at the set that kept serving: an error about another set is history now.
+            self._last_error = self._last_error_code = None
             return True, f"{version} already live"
         try:
             model_set = load_model_set(self.models_dir / version)

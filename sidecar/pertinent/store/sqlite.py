@@ -5,6 +5,7 @@ because an accepted event is a promise; the busy timeout lets writers from sever
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -20,6 +21,7 @@ from .schema import SQLITE
 from .sql import SQLStore
 
 BUSY_TIMEOUT_MS = 10_000
+log = logging.getLogger(__name__)
 
 
 def path_from_url(url: str) -> Path:
@@ -50,6 +52,8 @@ class SQLiteStore(SQLStore):
                                check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = FULL")
+        # Deleted rows are overwritten, not left in free pages: an erased visitor is gone from the file.
+        conn.execute("PRAGMA secure_delete = ON")
         if not self._schema_ready:
             # Threads of one process set the schema up one at a time (and only once).
             with self._schema_lock:
@@ -95,6 +99,28 @@ class SQLiteStore(SQLStore):
             raise
         finally:
             cur.close()
+
+    def erase_visitor(self, visitor_id: str) -> int:
+        """Delete, then checkpoint: until then the erased rows' pages are still in the WAL file."""
+        erased = super().erase_visitor(visitor_id)
+        self._checkpoint()
+        return erased
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it; a reader of another worker can delay that."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                busy, _, _ = self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except self.outage_errors as exc:  # the rows are deleted; only their copy in the WAL waits
+                log.warning("erase: WAL checkpoint failed; it completes at the next one: %s", exc)
+                return
+            if not busy:
+                return
+            if time.monotonic() > deadline:
+                log.warning("erase: WAL checkpoint still blocked by a reader; it completes at the next one")
+                return
+            time.sleep(0.05)
 
     def _time_in(self, moment: datetime) -> float:
         return rows.to_epoch(moment)
