@@ -6,7 +6,9 @@ import contextlib
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from pertinent.domain import ContentItem
+from pertinent.recsys.collaborative import holdout_ridge
 from pertinent.recsys.hybrid import HybridRecommender, history_profile
 from pertinent.training import gate
 from pertinent.training.ranking import ranking_cases
@@ -126,3 +128,12 @@ def test_too_few_returning_visitors_serve_collaborative_alone_without_a_search()
     assert any("no blend search; serving collaborative alone" in line for line in lines)
     assert any("EASE l2=" in line and "within-visitor holdout" in line for line in lines)
     assert any("cold start: popularity prior half-life" in line for line in lines)
+
+
+def test_the_holdout_ridge_works_on_a_catalog_smaller_than_k():
+    # Eight items and k=10: each visitor's ranking is shorter than k (a property test found the crash).
+    rng = np.random.default_rng(0)
+    x = sp.csr_matrix((rng.random((40, 8)) < 0.8).astype(np.float32))
+    l2, scores = holdout_ridge(x, np.arange(8), (50.0, 200.0), k=10)
+    assert l2 in (50.0, 200.0) and set(scores) == {50.0, 200.0}
+    assert all(0.0 <= s <= 1.0 for s in scores.values())

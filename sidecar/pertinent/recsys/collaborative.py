@@ -130,8 +130,8 @@ def holdout_ridge(x: sp.csr_matrix, head: np.ndarray, grid, k: int = 10, seed: i
         for i in range(len(rows)):
             held = set(truth.indices[truth.indptr[i]:truth.indptr[i + 1]].tolist())
             if held:
-                rel = np.array([t in held for t in top[i]], dtype=float)
-                ndcg.append(float((rel * discounts).sum() / discounts[: min(len(held), k)].sum()))
+                rel = np.array([t in held for t in top[i]], dtype=float)  # fewer than k on tiny catalogs
+                ndcg.append(float((rel * discounts[: len(rel)]).sum() / discounts[: min(len(held), k)].sum()))
         scores[float(l2)] = float(np.mean(ndcg)) if ndcg else 0.0
     # Neighbouring ridges often tie within noise: take the strongest one within 1% of the best, since a
     # stronger ridge trusts co-occurrence less and so carries better into the future than a weaker one.
