@@ -2,7 +2,7 @@
 # php -l over the plugin and node --check over the snippet sources, once those parts exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -d wp-plugin ] && find wp-plugin -name '*.php' | grep -q .; then
+if [ -d wp-plugin ] && find wp-plugin -name '*.php' | grep . >/dev/null; then
   find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
   echo "lint: php -l passed on $(find wp-plugin -name '*.php' | wc -l) files"
 fi
@@ -12,7 +12,7 @@ if [ -f sdk/js/package-lock.json ]; then
     (cd sdk/js && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
-if [ -d sdk/js/src ] && find sdk/js/src -name '*.js' | grep -q .; then
+if [ -d sdk/js/src ] && find sdk/js/src -name '*.js' | grep . >/dev/null; then
   for f in $(find sdk/js/src sdk/js/test -name '*.js' 2>/dev/null); do node --check "$f"; done
   echo "lint: node --check passed"
 fi

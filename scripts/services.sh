@@ -17,7 +17,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
 fi
 # The tests use their own database; create it once (trust auth on this machine's local server).
-if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='pertinent_test'" 2>/dev/null | grep -q 1; then
+if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='pertinent_test'" 2>/dev/null | grep 1 >/dev/null; then
   psql -h 127.0.0.1 -U postgres -qc "create database pertinent_test" >/dev/null 2>&1 \
     || su postgres -c "psql -qc 'create database pertinent_test'" >/dev/null
 fi

@@ -16,7 +16,8 @@ csv="$repo/var/demo/content.csv"
 
 have_wordpress() {
   command -v php >/dev/null 2>&1 || return 1
-  php -m | grep -qi '^mysqli$' || return 1
+  # grep reads all of php's output: with -q it exits at the match and php, writing on, fails with pipefail.
+  php -m 2>/dev/null | grep -i '^mysqli$' >/dev/null || return 1
   [ -f /usr/share/wordpress/wp-load.php ] || return 1
   command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]
 }
