@@ -279,3 +279,18 @@ def _cli(argv: list[str]) -> tuple[int, str]:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = run(argv)
     return code, err.getvalue()
+
+
+def test_training_from_the_store_drops_events_sent_twice_as_training_from_files_does(tmp_path):
+    items, events = build(TRAINABLE)
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        store.upsert_content(items)
+        store.add_events(events)
+        store.add_events(events[:100])  # a retried batch: the same events again
+        result = train_from_store(store, tmp_path / "models", **QUIET)
+    finally:
+        store.close()
+    assert result.inputs["skipped"].get("duplicate") == 100
+    assert result.inputs["events_used"] == result.inputs["events_read"] - 100 - \
+        result.inputs["skipped"].get("unknown content_id", 0)

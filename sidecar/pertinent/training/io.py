@@ -20,6 +20,10 @@ CONTENT_REQUIRED = ["content_id", "title"]
 CONTENT_KNOWN = ["content_id", "title", "text", "excerpt", "tags", "categories", "published_at", "type",
                  "url", "status"]
 
+# Two events with all of these equal are one event sent twice (a retried batch, an export's repeated row):
+# the file reader and training from the store drop the copies alike.
+DUPLICATE_KEY = ("visitor_id", "ts", "event_type", "content_id", "session_id")
+
 
 class TrainingInputError(Exception):
     """A bad input file: path, 1-based line (header = line 1 for CSV) and 1-based column."""
@@ -132,7 +136,7 @@ def _usable_events(out: pd.DataFrame, known_content: set[str] | None, report: In
         unknown = ((out["content_id"] != "") & ~out["content_id"].isin(known_content)).to_numpy()
         report.skip("unknown content_id", unknown.sum())
         out = out[~unknown]
-    dup = out.duplicated(subset=["visitor_id", "ts", "event_type", "content_id", "session_id"]).to_numpy()
+    dup = out.duplicated(subset=list(DUPLICATE_KEY)).to_numpy()
     report.skip("duplicate", dup.sum())
     out = out[~dup]
     out = out.assign(session_id=out["session_id"].where(out["session_id"] != "", out["visitor_id"]))

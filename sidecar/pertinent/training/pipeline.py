@@ -24,7 +24,7 @@ from ..recsys.features import FEATURE_NAMES
 from ..recsys.hybrid import HybridRecommender
 from ..recsys.visitor import VISITOR_FEATURES
 from . import gate
-from .io import InputReport, read_content, read_events
+from .io import DUPLICATE_KEY, InputReport, read_content, read_events
 from .liveset import evaluate_live
 from .ranking import evaluate_ranking, ranking_cases
 from .readnext import evaluate_read_next, next_view_pairs
@@ -115,11 +115,14 @@ def train_from_store(store, models_dir, *, force: bool = False, progress=print, 
     events = events_frame(store)
     known = {i.id for i in items}
     unknown = (events["content_id"] != "") & ~events["content_id"].isin(known)
-    inputs = {"events_read": len(events), "events_used": int((~unknown).sum()), "content_read": len(items),
-              "skipped": {"unknown content_id": int(unknown.sum())} if unknown.any() else {}}
+    duplicate = events.duplicated(subset=list(DUPLICATE_KEY)) & ~unknown
+    skipped = {"unknown content_id": int(unknown.sum()), "duplicate": int(duplicate.sum())}
+    unusable = unknown | duplicate
+    inputs = {"events_read": len(events), "events_used": int((~unusable).sum()), "content_read": len(items),
+              "skipped": {reason: n for reason, n in skipped.items() if n}}
     progress(f"loaded {len(events)} events, {len(items)} content items from the store in "
              f"{time.perf_counter() - t0:.1f}s")
-    return train(events[~unknown].reset_index(drop=True), items, models_dir, force=force, progress=progress,
+    return train(events[~unusable].reset_index(drop=True), items, models_dir, force=force, progress=progress,
                  inputs=inputs, **options)
 
 
