@@ -309,7 +309,7 @@ function pertinent_dashboard_training( $training ) {
 		return isset( $training[ $key ] ) && '' !== (string) $training[ $key ] ? (string) $training[ $key ] : $fallback;
 	};
 	echo '<h2>' . esc_html__( 'Training', 'pertinent' ) . '</h2><table class="widefat pertinent-training"><tbody>';
-	$rows = array(
+	$rows     = array(
 		__( 'Last training', 'pertinent' ) => $value( 'last_at', __( 'never (is `pertinent worker` running?)', 'pertinent' ) ),
 		__( 'Why', 'pertinent' )           => $value( 'last_reason', '—' ),
 		__( 'Result', 'pertinent' )        => $value( 'last_result', '—' ),
