@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from pertinent.domain import ContentItem
-from pertinent.recsys.collaborative import holdout_ridge
 from pertinent.recsys.hybrid import HybridRecommender, history_profile
 from pertinent.training import gate
 from pertinent.training.ranking import ranking_cases
+from pertinent.training.ridge import holdout_ridge
 from pertinent.training.search import select
 from pertinent.training.steps import MIN_RETURNING, fit_recommender
 

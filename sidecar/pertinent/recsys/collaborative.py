@@ -22,6 +22,16 @@ def interaction_matrix(visitors: np.ndarray, items: np.ndarray, weights: np.ndar
     return x
 
 
+def ease_weights(gram: np.ndarray, l2: float) -> np.ndarray:
+    """EASE's item-to-item weights from the Gram matrix X'X; a zero diagonal (no item predicts itself)."""
+    g = gram.astype(np.float64)  # a copy: the caller's Gram is reused for other ridges
+    g[np.diag_indices_from(g)] += l2
+    p = np.linalg.inv(g)
+    b = -p / np.diag(p)[None, :]
+    np.fill_diagonal(b, 0.0)
+    return b
+
+
 class CollaborativeModel:
     """Item-to-item weights learnt from co-interaction; serves as neighbour lists."""
 
@@ -62,19 +72,14 @@ class CollaborativeModel:
 
     def _fit_ease(self, xh: sp.csr_matrix, head: np.ndarray, n: int) -> None:
         """Closed-form EASE on the head items; its lists replace the kNN lists for those items."""
-        g = (xh.T @ xh).toarray().astype(np.float64)
-        g[np.diag_indices_from(g)] += self.l2
-        p = np.linalg.inv(g)
-        b = -p / np.diag(p)[None, :]
-        np.fill_diagonal(b, -np.inf)
-        b = b.astype(np.float32)
+        b = ease_weights((xh.T @ xh).toarray(), self.l2).astype(np.float32)
         if self.signed:
             # Keep the strongest weights of either sign: EASE's negative weights say "people who liked
             # this did not like that", which a positive-only cut-off throws away.
-            np.fill_diagonal(b, 0.0)
             idx, _ = top_n(np.abs(b), min(n, len(head) - 1))
             vals = np.take_along_axis(b, idx.astype(np.int64), axis=1)
         else:
+            np.fill_diagonal(b, -np.inf)
             idx, vals = top_n(b, min(n, len(head) - 1))
             vals = np.maximum(vals, 0.0)
         # Put EASE weights on the kNN scale so mixed histories are not dominated by one of the two.
@@ -95,45 +100,3 @@ class CollaborativeModel:
             self.sims_ = np.vstack([self.sims_, np.zeros((extra, self.sims_.shape[1]), dtype=np.float32)])
             self.interacted_ = np.concatenate([self.interacted_, np.zeros(extra, dtype=bool)])
 
-
-def holdout_ridge(x: sp.csr_matrix, head: np.ndarray, grid, k: int = 10, seed: int = 7,
-                  max_visitors: int = 3000) -> tuple[float, dict]:
-    """The EASE ridge that best predicts a random fifth of each visitor's own items from the rest.
-
-    For data whose time windows hold too few returning visitors to compare blends (a site whose visitors
-    come in bursts), the ridge can still be learnt from the training matrix itself: the ridge only scales
-    how strongly co-occurrence is trusted, which a within-visitor holdout measures without a time cut.
-    """
-    xh = x[:, head].tocsr()
-    rng = np.random.default_rng(seed)
-    rows = np.flatnonzero(np.diff(xh.indptr) >= 5)
-    rows = rng.permutation(rows)[:max_visitors]
-    coo = xh[rows].tocoo()
-    hidden = rng.random(len(coo.data)) < 0.2
-    keep = sp.csr_matrix((coo.data[~hidden], (coo.row[~hidden], coo.col[~hidden])),
-                         shape=(len(rows), len(head)))
-    truth = sp.csr_matrix((np.ones(hidden.sum()), (coo.row[hidden], coo.col[hidden])), shape=keep.shape)
-    fit_on = sp.vstack([xh[np.setdiff1d(np.arange(xh.shape[0]), rows)], keep]).tocsr()
-    gram = (fit_on.T @ fit_on).toarray().astype(np.float64)
-    discounts = 1.0 / np.log2(np.arange(2, k + 2))
-    scores = {}
-    for l2 in grid:
-        g = gram.copy()
-        g[np.diag_indices_from(g)] += l2
-        p = np.linalg.inv(g)
-        b = -p / np.diag(p)[None, :]
-        np.fill_diagonal(b, 0.0)
-        s = np.asarray(keep @ b)
-        s[keep.nonzero()] = -np.inf
-        top = np.argsort(-s, axis=1)[:, :k]
-        ndcg = []
-        for i in range(len(rows)):
-            held = set(truth.indices[truth.indptr[i]:truth.indptr[i + 1]].tolist())
-            if held:
-                rel = np.array([t in held for t in top[i]], dtype=float)  # fewer than k on tiny catalogs
-                ndcg.append(float((rel * discounts[: len(rel)]).sum() / discounts[: min(len(held), k)].sum()))
-        scores[float(l2)] = float(np.mean(ndcg)) if ndcg else 0.0
-    # Neighbouring ridges often tie within noise: take the strongest one within 1% of the best, since a
-    # stronger ridge trusts co-occurrence less and so carries better into the future than a weaker one.
-    top = max(scores.values())
-    return max(v for v, score in scores.items() if score >= 0.99 * top), scores

@@ -6,13 +6,13 @@ import pandas as pd
 
 from ..recsys.baseline import PopularityRecommender
 from ..recsys.classifiers import positive_proba
-from ..recsys.collaborative import holdout_ridge
 from ..recsys.features import ClickFeatures
 from ..recsys.hybrid import SINGLE_SOURCES, HybridRecommender
 from .classify import fit_classifier, logistic_baseline
 from .metrics import calibration, classification_metrics, sliced
 from .ranking import evaluate_ranking, ranking_cases
 from .replay import label_churn, label_responses, replay
+from .ridge import holdout_ridge
 from .search import (
     HALF_LIVES,
     L2_GRID,
