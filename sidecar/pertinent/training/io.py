@@ -123,10 +123,10 @@ def read_events(path, known_content: set[str] | None = None,
                         "content_id": df["content_id"].str.strip(), "value": value.to_numpy(dtype=float)})
     for name in EVENT_OPTIONAL[1:]:
         out[name] = df[name].str.strip() if name in df else ""
-    return _usable_events(out, known_content, report)
+    return usable_events(out, known_content, report)
 
 
-def _usable_events(out: pd.DataFrame, known_content: set[str] | None, report: InputReport) -> pd.DataFrame:
+def usable_events(out: pd.DataFrame, known_content: set[str] | None, report: InputReport) -> pd.DataFrame:
     """Drop (and count) rows that cannot be used; sort by time."""
     report.events_read += len(out)
     missing = (out["visitor_id"] == "").to_numpy()

@@ -24,7 +24,7 @@ from ..recsys.features import FEATURE_NAMES
 from ..recsys.hybrid import HybridRecommender
 from ..recsys.visitor import VISITOR_FEATURES
 from . import gate
-from .io import DUPLICATE_KEY, InputReport, read_content, read_events
+from .io import InputReport, read_content, read_events, usable_events
 from .liveset import evaluate_live
 from .ranking import evaluate_ranking, ranking_cases
 from .readnext import evaluate_read_next, next_view_pairs
@@ -95,16 +95,13 @@ def train_from_files(events_path, content_path, models_dir, *, force: bool = Fal
 
 
 def events_frame(store) -> pd.DataFrame:
-    """All stored events as the training frame."""
+    """All stored events, as read (usable_events then drops, counts and sorts them like a file's rows)."""
     rows = [(e.visitor_id, e.timestamp.timestamp(), e.type, e.content_id or "", e.value, e.session_id or "",
              e.device or "", e.referrer or "", e.country or "")
             for batch in store.iter_events() for e in batch]
     df = pd.DataFrame(rows, columns=["visitor_id", "ts", "event_type", "content_id", "value", "session_id",
                                      "device", "referrer", "country"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
-    df["session_id"] = df["session_id"].where(df["session_id"] != "", df["visitor_id"])
-    df = df.sort_values("ts", kind="stable").reset_index(drop=True)
-    df["timestamp"] = pd.to_datetime(df["ts"], unit="s", utc=True)
     return df
 
 
@@ -112,18 +109,11 @@ def train_from_store(store, models_dir, *, force: bool = False, progress=print, 
     """Train on the sidecar's own store (events + catalog)."""
     t0 = time.perf_counter()
     items = store.list_content()
-    events = events_frame(store)
-    known = {i.id for i in items}
-    unknown = (events["content_id"] != "") & ~events["content_id"].isin(known)
-    duplicate = events.duplicated(subset=list(DUPLICATE_KEY)) & ~unknown
-    skipped = {"unknown content_id": int(unknown.sum()), "duplicate": int(duplicate.sum())}
-    unusable = unknown | duplicate
-    inputs = {"events_read": len(events), "events_used": int((~unusable).sum()), "content_read": len(items),
-              "skipped": {reason: n for reason, n in skipped.items() if n}}
-    progress(f"loaded {len(events)} events, {len(items)} content items from the store in "
+    report = InputReport(content_read=len(items))
+    events = usable_events(events_frame(store), {i.id for i in items}, report)
+    progress(f"loaded {report.events_read} events, {len(items)} content items from the store in "
              f"{time.perf_counter() - t0:.1f}s")
-    return train(events[~unusable].reset_index(drop=True), items, models_dir, force=force, progress=progress,
-                 inputs=inputs, **options)
+    return train(events, items, models_dir, force=force, progress=progress, inputs=report.__dict__, **options)
 
 
 def train(events: pd.DataFrame, items, models_dir, **options) -> TrainResult:

@@ -26,15 +26,6 @@ function pertinent_snippet_parts() {
 }
 
 /**
- * Path of the shipped snippet's tracker (the part every page loads).
- *
- * @return string
- */
-function pertinent_snippet_path() {
-	return PERTINENT_DIR . '/' . pertinent_snippet_parts()['pertinent'];
-}
-
-/**
  * Whether this request is a public front-end page the snippet may run on. Never the admin, feeds, embeds,
  * REST or robots.txt; never previews or the customizer, so editors checking their work leave no events
  * (and see the default content of browser-mode slots).
