@@ -91,3 +91,22 @@ def test_parquet_native_timestamps_and_missing_values(tmp_path):
     assert list(out["ts"]) == [pd.Timestamp("2026-01-02T00:00:00Z").timestamp(),
                                pd.Timestamp("2026-01-03T10:00:00Z").timestamp()]
     assert out["value"].isna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("body, where, says", [
+    # The issue's case: a quote opened on line 2 and never closed was reported at 1:1.
+    ('"v1,2026-01-01T10:00:00Z,view,1,,s1,mobile,,US\nv2,2026-01-01T10:00:00Z,view,1,,s1,,,\n', (2, 1),
+     "never closed"),
+    # Quoted fields may span lines and escape quotes; the unclosed one is on line 4, column 25.
+    ('v1,2026-01-01T10:00:00Z,view,1,,s1,"two\nlines",,\nv1,2026-01-01T10:00:00Z,view,1,,"a ""b""",,,\n'
+     'v1,2026-01-01T10:00:00Z,"view,1,,s1,,,\n', (5, 25), "never closed"),
+    # One field too many on line 3: the column where the extra field starts.
+    ("v1,2026-01-01T10:00:00Z,view,1,,s1,mobile,,US\nv1,2026-01-01T10:00:00Z,view,1,,s1,mobile,,US,extra\n",
+     (3, 47), "more than the header's 9"),
+])
+def test_a_broken_csv_names_the_line_and_column_where_it_breaks(tmp_path, body, where, says):
+    path = _write(tmp_path / "events.csv", HEADER + body)
+    with pytest.raises(TrainingInputError) as err:
+        read_events(path)
+    assert (err.value.line, err.value.column) == where, str(err.value)
+    assert says in err.value.message

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain import EVENT_TYPES, ContentItem
+from .csv_position import csv_problem
 
 EVENT_REQUIRED = ["visitor_id", "timestamp", "event_type", "content_id"]
 EVENT_OPTIONAL = ["value", "session_id", "device", "referrer", "country"]
@@ -57,8 +58,12 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, int]:
             return df.astype(object).where(df.notna(), "").astype(str), 1
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig"), 2
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        kind = "Parquet" if path.suffix.lower() in (".parquet", ".pq") else "CSV"
-        raise TrainingInputError(path, 1, 1, f"cannot be read as {kind}: {exc}") from None
+        if path.suffix.lower() in (".parquet", ".pq"):
+            raise TrainingInputError(path, 1, 1, f"cannot be read as Parquet: {exc}") from None
+        where = csv_problem(path) if isinstance(exc, pd.errors.ParserError) else None
+        if where is not None:
+            raise TrainingInputError(path, *where) from None
+        raise TrainingInputError(path, 1, 1, f"cannot be read as CSV: {exc}") from None
 
 
 def _require(df: pd.DataFrame, path: Path, required: list[str]) -> None:
