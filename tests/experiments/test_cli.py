@@ -22,6 +22,10 @@ def test_experiment_commands_then_report_as_text_json_and_html(env, capsys):
     assert exp["arms"] == {"control": 0.3, "model": 0.7} and exp["slots"] == ["hero"]
     assert main(["experiment", "start", "second"]) == 1
     assert "still running" in capsys.readouterr().out
+    # A bad arm is reported as the bad arm, even while another experiment runs.
+    assert main(["experiment", "start", "third", "--arms", "control=0.5,foo=0.5"]) == 1
+    said = capsys.readouterr().out
+    assert "foo" in said and "still running" not in said
     assert main(["experiment", "list"]) == 0
     assert "hero banner" in capsys.readouterr().out
 

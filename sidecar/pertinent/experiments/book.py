@@ -23,11 +23,12 @@ class ExperimentBook:
 
     def create(self, body: dict, now: datetime | None = None, default_min: int = 300) -> Experiment:
         """Start an experiment; only one runs at a time, so a visitor's arm is never ambiguous."""
+        # The body is checked first: a bad arm is the mistake to report, not the experiment running.
+        experiment = new_experiment(body, now=now, default_min=default_min)
         current = self.running(fresh=True)
         if current is not None:
             raise ValidationError("experiment_running", f"experiment {current.id} ({current.name}) is "
                                   "still running; stop it first")
-        experiment = new_experiment(body, now=now, default_min=default_min)
         if self.store.get_record(RECORD_KIND, experiment.id) is not None:
             raise ValidationError("invalid_field", f"experiment id {experiment.id!r} already exists",
                                   field="id")
