@@ -39,7 +39,12 @@ class EditorTest extends PertinentTestCase {
 
 	public function test_variant_box_saves_targeting_json_and_schedule() {
 		wp_set_current_user( 1 );
-		$id    = $this->make_post( array( 'post_type' => 'pertinent_variant', 'post_title' => 'V' ) );
+		$id    = $this->make_post(
+			array(
+				'post_type'  => 'pertinent_variant',
+				'post_title' => 'V',
+			)
+		);
 		$_POST = array(
 			'pertinent_meta_nonce'   => wp_create_nonce( 'pertinent_meta_box' ),
 			'pertinent_variant_kind' => 'cta',

@@ -34,10 +34,10 @@ class MetaTest extends PertinentTestCase {
 	public function provide_terms() {
 		return array(
 			'comma string from the classic box' => array( 'Gardening, spring ,, Tools', array( 'gardening', 'spring', 'tools' ) ),
-			'duplicates removed'               => array( array( 'a', 'A', 'b' ), array( 'a', 'b' ) ),
-			'markup stripped'                  => array( array( '<script>x</script>hello' ), array( 'hello' ) ),
-			'non-scalars ignored'              => array( array( array( 'x' ), 'ok' ), array( 'ok' ) ),
-			'not a list'                       => array( 42, array() ),
+			'duplicates removed'                => array( array( 'a', 'A', 'b' ), array( 'a', 'b' ) ),
+			'markup stripped'                   => array( array( '<script>x</script>hello' ), array( 'hello' ) ),
+			'non-scalars ignored'               => array( array( array( 'x' ), 'ok' ), array( 'ok' ) ),
+			'not a list'                        => array( 42, array() ),
 		);
 	}
 
@@ -62,7 +62,14 @@ class MetaTest extends PertinentTestCase {
 			'[{"action":"pin","when":{"utm_campaign":"spring","evil":"x","visit_count_min":"2","days":[1,9]},"slots":["Hero!"]},{"action":"boom"}]'
 		);
 		$this->assertCount( 1, $rules );
-		$this->assertSame( array( 'utm_campaign' => 'spring', 'visit_count_min' => 2, 'days' => array( 1 ) ), $rules[0]['when'] );
+		$this->assertSame(
+			array(
+				'utm_campaign'    => 'spring',
+				'visit_count_min' => 2,
+				'days'            => array( 1 ),
+			),
+			$rules[0]['when']
+		);
 		$this->assertSame( array( 'hero' ), $rules[0]['slots'] );
 	}
 
@@ -71,7 +78,7 @@ class MetaTest extends PertinentTestCase {
 		wp_set_current_user( 1 );
 		$request = new WP_REST_Request( 'POST', '/wp/v2/posts/' . $id );
 		$request->set_body_params( array( 'meta' => array( 'pertinent_intent' => array( 'Buy', 'learn' ) ) ) );
-		$response = rest_do_request( $request );
+		$response                          = rest_do_request( $request );
 		$GLOBALS['pertinent_sync_pending'] = array();
 		wp_set_current_user( 0 );
 		$this->assertSame( 200, $response->get_status() );

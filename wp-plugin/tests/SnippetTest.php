@@ -39,7 +39,13 @@ class SnippetTest extends PertinentTestCase {
 	}
 
 	private function post( $type = 'post' ) {
-		$id              = wp_insert_post( array( 'post_type' => $type, 'post_title' => 'Tracked', 'post_status' => 'publish' ) );
+		$id              = wp_insert_post(
+			array(
+				'post_type'   => $type,
+				'post_title'  => 'Tracked',
+				'post_status' => 'publish',
+			)
+		);
 		$this->created[] = $id;
 		return $id;
 	}
@@ -58,13 +64,24 @@ class SnippetTest extends PertinentTestCase {
 		$this->visit( array( 'post_type' => 'post' ) );
 		$this->assertArrayNotHasKey( 'data-content-id', pertinent_snippet_attributes() );
 		$variant = $this->post( PERTINENT_VARIANT_TYPE );
-		$this->visit( array( 'p' => $variant, 'post_type' => PERTINENT_VARIANT_TYPE ) );
+		$this->visit(
+			array(
+				'p'         => $variant,
+				'post_type' => PERTINENT_VARIANT_TYPE,
+			)
+		);
 		$this->assertSame( '', pertinent_current_content_id(), 'variants are never content' );
 	}
 
 	public function test_feeds_and_previews_load_nothing() {
 		$id = $this->post();
-		foreach ( array( array( 'feed' => 'rss2' ), array( 'p' => $id, 'preview' => 'true' ) ) as $args ) {
+		foreach ( array(
+			array( 'feed' => 'rss2' ),
+			array(
+				'p'       => $id,
+				'preview' => 'true',
+			),
+		) as $args ) {
 			$this->visit( $args );
 			$this->assertFalse( pertinent_snippet_allowed(), wp_json_encode( $args ) );
 			pertinent_enqueue_tracker();

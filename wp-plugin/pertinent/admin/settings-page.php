@@ -46,7 +46,17 @@ function pertinent_admin_settings_fields() {
 		'post_types'        => array( __( 'Synced content types', 'pertinent' ), 'pertinent_behaviour' ),
 	);
 	foreach ( $fields as $key => $field ) {
-		add_settings_field( 'pertinent_' . $key, $field[0], 'pertinent_render_field', 'pertinent', $field[1], array( 'key' => $key, 'label_for' => 'pertinent_' . $key ) );
+		add_settings_field(
+			'pertinent_' . $key,
+			$field[0],
+			'pertinent_render_field',
+			'pertinent',
+			$field[1],
+			array(
+				'key'       => $key,
+				'label_for' => 'pertinent_' . $key,
+			)
+		);
 	}
 }
 

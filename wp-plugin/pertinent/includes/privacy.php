@@ -80,7 +80,15 @@ function pertinent_privacy_export( $email, $page = 1 ) {
 	$user = get_user_by( 'email', $email );
 	$data = array();
 	foreach ( $user ? pertinent_user_visitor_ids( $user->ID ) : array() as $visitor ) {
-		$result = pertinent_sidecar_request( 'GET', '/v1/visitors/' . rawurlencode( $visitor ), null, array( 'breaker' => false, 'timeout_ms' => 5000 ) );
+		$result = pertinent_sidecar_request(
+			'GET',
+			'/v1/visitors/' . rawurlencode( $visitor ),
+			null,
+			array(
+				'breaker'    => false,
+				'timeout_ms' => 5000,
+			)
+		);
 		$fields = array(
 			array(
 				'name'  => __( 'Visitor id', 'pertinent' ),
@@ -119,7 +127,15 @@ function pertinent_privacy_erase( $email, $page = 1 ) {
 	$retained = false;
 	$messages = array();
 	foreach ( $user ? pertinent_user_visitor_ids( $user->ID ) : array() as $visitor ) {
-		$result = pertinent_sidecar_request( 'DELETE', '/v1/visitors/' . rawurlencode( $visitor ), null, array( 'breaker' => false, 'timeout_ms' => 5000 ) );
+		$result = pertinent_sidecar_request(
+			'DELETE',
+			'/v1/visitors/' . rawurlencode( $visitor ),
+			null,
+			array(
+				'breaker'    => false,
+				'timeout_ms' => 5000,
+			)
+		);
 		if ( ! is_wp_error( $result ) || pertinent_sidecar_not_found( $result ) ) {
 			$removed = true;
 		} else {

@@ -68,10 +68,10 @@ function pertinent_slot_request( $slot ) {
  */
 function pertinent_slot_wrapper( $slot, $inner, $extra = array() ) {
 	$attrs = array(
-		'class'                     => 'pertinent-slot pertinent-slot--' . str_replace( '_', '-', $slot['kind'] ),
-		'data-pertinent-slot'       => $slot['name'],
-		'data-pertinent-kind'       => $slot['kind'],
-		'data-pertinent-count'      => (string) $slot['count'],
+		'class'                => 'pertinent-slot pertinent-slot--' . str_replace( '_', '-', $slot['kind'] ),
+		'data-pertinent-slot'  => $slot['name'],
+		'data-pertinent-kind'  => $slot['kind'],
+		'data-pertinent-count' => (string) $slot['count'],
 	);
 	if ( $slot['candidates'] ) {
 		$attrs['data-pertinent-candidates'] = implode( ',', $slot['candidates'] );

@@ -47,7 +47,7 @@ function pertinent_render_slot_block( $attributes, $content ) {
  * @return string
  */
 function pertinent_slot_shortcode( $atts, $content = null ) {
-	$atts    = shortcode_atts(
+	$atts = shortcode_atts(
 		array(
 			'name'       => '',
 			'kind'       => 'banner',
@@ -191,7 +191,14 @@ function pertinent_page_slot_placeholder( $slot, $default ) {
 	$index = count( $GLOBALS['pertinent_page_buffer']['slots'] );
 	// Marked server-rendered too: a placeholder left in the page (its buffer closed early) keeps its default,
 	// and the snippet neither decides it nor tracks it (it carries no decision).
-	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper( $slot, $default, array( 'rendered' => 'server', 'source' => 'default' ) ) . '<!--/pertinent-slot:' . $index . '-->';
+	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper(
+		$slot,
+		$default,
+		array(
+			'rendered' => 'server',
+			'source'   => 'default',
+		)
+	) . '<!--/pertinent-slot:' . $index . '-->';
 
 	$GLOBALS['pertinent_page_buffer']['slots'][ $index ] = array(
 		'slot'        => $slot,
