@@ -167,7 +167,7 @@ function pertinent_render_settings_page() {
 }
 
 /**
- * admin-post `pertinent_test_connection`: asks the sidecar for its health, shows it after the redirect.
+ * Handles admin-post `pertinent_test_connection`: asks the sidecar for its health, shows it after the redirect.
  */
 function pertinent_admin_test_connection() {
 	if ( ! current_user_can( 'manage_options' ) ) {
@@ -184,7 +184,7 @@ function pertinent_admin_test_connection() {
 }
 
 /**
- * admin-post `pertinent_bulk_sync`: restarts the bulk sync and sends the first batch at once.
+ * Handles admin-post `pertinent_bulk_sync`: restarts the bulk sync and sends the first batch at once.
  */
 function pertinent_admin_bulk_sync() {
 	if ( ! current_user_can( 'manage_options' ) ) {

@@ -158,10 +158,9 @@ function pertinent_client_args( $method, $body, $options ) {
  * with the system resolver.
  *
  * @param resource|\CurlHandle $handle      The curl handle (by reference).
- * @param array                $parsed_args Request arguments.
- * @param string               $url         Request URL.
+ * @param array                $parsed_args Request arguments (ours carry `pertinent_timeout_ms`).
  */
-function pertinent_http_api_curl( $handle, $parsed_args, $url ) {
+function pertinent_http_api_curl( $handle, $parsed_args ) {
 	if ( empty( $parsed_args['pertinent_timeout_ms'] ) ) {
 		return;
 	}
