@@ -8,9 +8,11 @@ import time
 import pytest
 
 from tests.support.net import SilentServer, free_port
-from tests.wordpress.harness import Sidecar, wait_for_rules
+from tests.wordpress.harness import ALL_WORDPRESS, Sidecar, wait_for_rules
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
+# The oldest and the newest WordPress (conftest.py): the same pages, the same PHPUnit suite.
+wordpress_versions = ALL_WORDPRESS
 
 
 def slots(html: str) -> dict[str, dict]:

@@ -5,6 +5,7 @@
  * @package Pertinent
  */
 
+// The plugin loads its admin screens only in wp-admin (is_admin()); the tests call them directly.
 require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-widget.php';
 
 /**

@@ -239,21 +239,21 @@ class RenderTest extends PertinentTestCase {
 		pertinent_page_buffer_start();
 		echo '<main>';
 		echo $this->render_banner( $id ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
-		echo pertinent_render_slot(
+		echo pertinent_render_slot( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the slot's HTML, printed as a theme prints the content (the plugin escapes inside it).
 			array(
 				'name'       => 'cta',
 				'kind'       => 'cta',
 				'candidates' => '999999',
 			),
 			'<p class="cta-default">CTA</p>'
-		); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
-		echo pertinent_render_slot(
+		);
+		echo pertinent_render_slot( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- as above.
 			array(
 				'name' => 'recs',
 				'kind' => 'recommendations',
 			),
 			'<p>Recs</p>'
-		); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
+		);
 		echo '</main>';
 		$this->assertSame( 0, $this->stub_requests(), 'no call before the page is complete' );
 		pertinent_page_buffer_finish();
@@ -283,7 +283,7 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_snippet_tag_is_deferred_with_its_settings() {
-		$tag = pertinent_script_loader_tag( "<script src='x.js' id='pertinent-js'></script>", 'pertinent' );
+		$tag = pertinent_script_loader_tag( "<script src='x.js' id='pertinent-js'></script>", 'pertinent' ); // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- a script tag as data: the filter's input.
 		$this->assertStringContainsString( '<script defer data-endpoint="', $tag );
 		$this->assertStringContainsString( 'data-site-key="test-public-key-0123456789"', $tag );
 		$this->assertStringContainsString( '/pertinent/v1"', $tag );

@@ -17,8 +17,7 @@ class SnippetTest extends PertinentTestCase {
 
 	protected function tearDown(): void {
 		$this->dequeue();
-		$GLOBALS['wp_the_query'] = new WP_Query();
-		$GLOBALS['wp_query']     = $GLOBALS['wp_the_query'];
+		$GLOBALS['wp_the_query']->init();
 		parent::tearDown();
 	}
 
@@ -34,8 +33,8 @@ class SnippetTest extends PertinentTestCase {
 	 * @param array $args Query vars.
 	 */
 	private function visit( $args ) {
-		$GLOBALS['wp_the_query'] = new WP_Query( $args );
-		$GLOBALS['wp_query']     = $GLOBALS['wp_the_query'];
+		// $wp_query and $wp_the_query are one object (nothing here calls query_posts()): run it with $args.
+		$GLOBALS['wp_the_query']->query( $args );
 	}
 
 	private function post( $type = 'post' ) {
@@ -101,8 +100,10 @@ class SnippetTest extends PertinentTestCase {
 	}
 
 	public function test_the_slots_part_tag_is_deferred_and_marked_for_the_tracker() {
+		// phpcs:disable WordPress.WP.EnqueuedResources.NonEnqueuedScript -- script tags as data: the filter's input and output.
 		$tag = pertinent_script_loader_tag( "<script src='s.js' id='pertinent-slots-js'></script>", 'pertinent-slots' );
 		$this->assertSame( "<script defer data-pertinent-slots src='s.js' id='pertinent-slots-js'></script>", $tag );
 		$this->assertSame( '<script src="o.js"></script>', pertinent_script_loader_tag( '<script src="o.js"></script>', 'other' ) );
+		// phpcs:enable WordPress.WP.EnqueuedResources.NonEnqueuedScript
 	}
 }
