@@ -71,6 +71,10 @@ def test_declared_versions_are_the_ones_the_suite_runs():
     assert fields["Tested up to"] == max(ALL_WORDPRESS, key=version_tuple)
     assert fields["Requires at least"] == headers["Requires at least"] == OLDEST_WORDPRESS
     assert fields["Requires PHP"] == headers["Requires PHP"]
+    # The activation check refuses older versions with these constants: the same numbers.
+    main = (PLUGIN / "pertinent.php").read_text(encoding="utf-8")
+    assert f"define( 'PERTINENT_MIN_WP', '{OLDEST_WORDPRESS}' );" in main
+    assert f"define( 'PERTINENT_MIN_PHP', '{headers['Requires PHP']}' );" in main
 
 
 def test_block_api_version_works_on_the_oldest_supported_wordpress():
