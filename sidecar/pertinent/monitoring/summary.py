@@ -14,6 +14,7 @@ from ..experiments.report import experiment_report
 from ..modelset import writer
 from ..modelset.manifest import MANIFEST_NAME
 from .drift import latest_drift
+from .headline import headline, metric_rows
 
 RECENT_EXPERIMENTS = 3
 
@@ -86,6 +87,8 @@ def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict 
     return {"version": version, "created": created, "age_hours": age_hours,
             "data_range": manifest.get("data_range"), "rows": manifest.get("rows"),
             "metrics": manifest.get("metrics", {}), "baseline_metrics": manifest.get("baseline_metrics", {}),
+            "headline": headline(manifest.get("metrics"), manifest.get("baseline_metrics")),
+            "metric_rows": metric_rows(manifest.get("metrics")),
             "gate": manifest.get("gate"), "provenance": manifest.get("provenance") or {}}
 
 
