@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import CONTENT_STATUSES, EVENT_TYPES, MAX_ID_LENGTH, MAX_SLOT_COUNT, SLOT_KINDS, SOURCES
+from ..domain import (
+    CONTENT_STATUSES,
+    EVENT_TYPES,
+    FALLBACKS,
+    MAX_ID_LENGTH,
+    MAX_SLOT_COUNT,
+    SLOT_KINDS,
+    SOURCES,
+)
 from .guard import MAX_BODY_DEPTH
 from .parse import MAX_META_BYTES, MAX_META_DEPTH, MAX_SLOTS
 
@@ -93,7 +101,9 @@ SCHEMAS = {
     "SlotDecision": obj({"kind": {"enum": list(SLOT_KINDS)}, "content_ids": STRS,
                          "scores": {"type": "array", "items": {"type": "number"}},
                          "items": {"type": "array", "items": obj({"id": STR, "title": STR, "url": STR})},
-                         "source": {"enum": list(SOURCES)}, "reason": STR},
+                         "source": {"enum": list(SOURCES)}, "reason": STR,
+                         "fallback": {"enum": [*FALLBACKS, None],
+                                      "description": "why a fallback stands in; null when none does"}},
                         ("kind", "content_ids", "scores", "items", "source", "reason")),
     "Decision": obj({"decision_id": STR, "model_version": {"type": ["string", "null"]}, "arm": STR,
                      "ttl": {"type": "integer"}, "cached": {"type": "boolean"},

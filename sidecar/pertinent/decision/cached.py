@@ -86,7 +86,7 @@ def decision_from_dict(body: dict, slot_order: list[str]) -> Decision:
         items = [ScoredItem(id=i["id"], score=score, title=i.get("title", ""), url=i.get("url", ""))
                  for i, score in zip(s["items"], s["scores"], strict=True)]
         slots.append(SlotDecision(name=name, kind=s["kind"], items=items, source=s["source"],
-                                  reason=s["reason"]))
+                                  reason=s["reason"], fallback=s.get("fallback")))
     return Decision(id=body["decision_id"], slots=slots, model_version=body["model_version"], arm=body["arm"],
                     ttl=body["ttl"], cached=True)
 
