@@ -61,6 +61,34 @@ class Config:
         return self.cache_url or f"diskcache:///{(self.data_dir / 'cache').resolve()}"
 
 
+# The range every numeric setting must fall in, inclusive: a value outside it is a configuration error
+# naming the variable, at start, not a surprise later (PERTINENT_CANARY_SHARE=2 sent every visitor of
+# the model arm to the canary; PERTINENT_MAX_BODY_BYTES=0 refused every request). Every int and float
+# field of Config has an entry (tests/test_config.py checks), so a new setting cannot skip it.
+RANGES: dict[str, tuple[float, float]] = {
+    "decision_ttl": (0, 86_400),  # 0: decisions are never cached
+    "segment_ttl": (0, 86_400),
+    "max_body_bytes": (64, 64 * 1_048_576),
+    "max_events_per_batch": (1, 10_000),
+    "max_content_per_batch": (1, 10_000),
+    "reload_interval": (0, 3_600),  # 0: LIVE is checked on every request (tests)
+    "retention_days": (1, 3_650),
+    "history_limit": (1, 100_000),
+    "experiment_min_impressions": (1, 10**9),
+    "canary_share": (0, 1),
+    "canary_min_impressions": (1, 10**9),
+    "canary_margin": (0, 1),
+    "canary_max_error_rate": (0, 1),
+    "canary_max_latency_ms": (1, 60_000),
+    "drift_threshold": (0.001, 1_000),
+    "drift_window_hours": (1, 24 * 90),
+    "drift_check_minutes": (1, 7 * 24 * 60),
+    "metric_drop_threshold": (0.001, 1),
+    "train_interval_hours": (0.01, 24 * 365),
+    "worker_poll_seconds": (0.01, 86_400),
+}
+
+
 def _parse(name: str, raw: str, current):
     """Turn one environment string into the type of the field's default, naming the variable on failure."""
     var = ENV_PREFIX + name.upper()
@@ -84,7 +112,9 @@ def _parse(name: str, raw: str, current):
         if isinstance(current, tuple):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         if isinstance(current, dict):
-            pairs = (part.split("=", 1) for part in raw.split(",") if part.strip())
+            pairs = [part.split("=", 1) for part in raw.split(",") if part.strip()]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError("expected name=number pairs separated by commas")
             return {k.strip(): float(v) for k, v in pairs}
         return raw
     except ValueError as exc:
@@ -92,7 +122,16 @@ def _parse(name: str, raw: str, current):
 
 
 def _validate(cfg: Config) -> Config:
-    """Checks that span fields: URL schemes, log level, origins."""
+    """Ranges of numeric settings, then checks that span fields: URL schemes, log level, origins."""
+    for name, (low, high) in RANGES.items():
+        value = getattr(cfg, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ConfigError(f"{ENV_PREFIX}{name.upper()}={value!r} is out of range: "
+                              f"expected {low:g} to {high:g}")
+    for event, weight in cfg.event_weights.items():
+        if not 0 <= weight <= 1_000:  # also refuses nan and inf
+            raise ConfigError(f"PERTINENT_EVENT_WEIGHTS: {event}={weight!r} is out of range: "
+                              "expected 0 to 1000")
     if cfg.store_url and not cfg.store_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError(f"PERTINENT_STORE_URL={cfg.store_url!r}: expected sqlite:///PATH or postgresql://...")
     if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
