@@ -122,7 +122,8 @@ def _validate_signing(cfg: Config) -> None:
     if cfg.signing_key and cfg.signing_key_file:
         raise ConfigError("PERTINENT_SIGNING_KEY and PERTINENT_SIGNING_KEY_FILE are both set: choose one")
     named = [("PERTINENT_SIGNING_KEY", cfg.signing_key)] if cfg.signing_key else []
-    named += [(f"PERTINENT_SIGNING_KEYS_PREVIOUS[{i}]", key) for i, key in enumerate(cfg.signing_keys_previous)]
+    named += [(f"PERTINENT_SIGNING_KEYS_PREVIOUS[{i}]", key)
+              for i, key in enumerate(cfg.signing_keys_previous)]
     for var, key in named:
         if not MIN_SIGNING_KEY_CHARS <= len(key.encode()) <= MAX_SIGNING_KEY_CHARS:
             raise ConfigError(f"{var} must be {MIN_SIGNING_KEY_CHARS} to {MAX_SIGNING_KEY_CHARS} bytes long "

@@ -66,4 +66,4 @@ def test_every_sidecar_and_worker_shares_one_signing_key_file(repo_root):
         # docker-compose v1 prints short syntax (source:target:mode), v2 long syntax (a mapping).
         mounts = [(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
                   for v in service["volumes"]]
-        assert key_file.startswith("/keys/") and ("signing-key", "/keys") in mounts, (name, service["volumes"])
+        assert key_file.startswith("/keys/") and ("signing-key", "/keys") in mounts, (name, mounts)

@@ -50,7 +50,7 @@ def save(folder, manifest: dict) -> None:
 
 
 def plant(folder, data: bytes, role: str = "recommender") -> dict:
-    """Replace an artifact and update its digest, as anyone who can write models/ can; returns the manifest."""
+    """Replace an artifact and update its digest, as anyone who can write models/ can: the new manifest."""
     manifest = read(folder)
     (folder / manifest["artifacts"][role]["file"]).write_bytes(data)
     manifest["artifacts"][role]["sha256"] = sha256_bytes(data)

@@ -19,7 +19,8 @@ def test_sign_makes_an_unsigned_set_servable_and_verify_says_so(tmp_path, capsys
     assert main(["models", "sign", str(folder)]) == 0
     assert main(["models", "verify", str(folder)]) == 0
     verified = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert verified["artifacts"] == ["recommender"] and verified["key_id"] == read(folder)["signature"]["key_id"]
+    assert verified["artifacts"] == ["recommender"]
+    assert verified["key_id"] == read(folder)["signature"]["key_id"]
 
 
 def test_sign_refuses_a_set_whose_files_do_not_match_its_manifest(tmp_path, capsys):

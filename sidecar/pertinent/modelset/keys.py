@@ -52,7 +52,8 @@ def read_key_file(path: Path, create: bool = True) -> bytes:
     except OSError as exc:
         raise ConfigError(f"PERTINENT_SIGNING_KEY_FILE {path} cannot be read: {exc}") from None
     if len(key) < MIN_KEY_BYTES:
-        raise ConfigError(f"the signing key in {path} is {len(key)} bytes; at least {MIN_KEY_BYTES} are needed")
+        raise ConfigError(f"the signing key in {path} is {len(key)} bytes; "
+                          f"at least {MIN_KEY_BYTES} are needed")
     return key
 
 

@@ -59,7 +59,7 @@ def _verified_bytes(folder: Path, manifest: dict) -> dict[str, tuple[bytes, type
 
 
 def _accept_contents(folder: Path, manifest: dict) -> dict:
-    """Shape, version name and library versions: the checks that follow (or, to sign, replace) the signature."""
+    """Shape, version name and library versions: checked after the signature (or, to sign, instead)."""
     where = str(folder / MANIFEST_NAME)
     validate_manifest(manifest, where=where)
     if manifest["version"] != folder.name:

@@ -24,9 +24,11 @@ EXACT_GLOBALS = frozenset({
     *(("collections", n) for n in ("OrderedDict", "defaultdict", "Counter", "deque")),
     *(("datetime", n) for n in ("date", "datetime", "time", "timedelta", "timezone")),
     ("joblib.numpy_pickle", "NumpyArrayWrapper"),
-    *((m, n) for m in ("numpy._core.multiarray", "numpy.core.multiarray") for n in ("_reconstruct", "scalar")),
+    *((m, n) for m in ("numpy._core.multiarray", "numpy.core.multiarray")
+      for n in ("_reconstruct", "scalar")),
     *((m, "_frombuffer") for m in ("numpy._core.numeric", "numpy.core.numeric")),
-    *(("numpy.random._pickle", n) for n in ("__bit_generator_ctor", "__generator_ctor", "__randomstate_ctor")),
+    *(("numpy.random._pickle", n)
+      for n in ("__bit_generator_ctor", "__generator_ctor", "__randomstate_ctor")),
     # pandas names its public classes `pandas.X` (HDFStore and ExcelWriter too): these, not the module.
     *(("pandas", n) for n in ("DataFrame", "Series", "Index", "RangeIndex", "DatetimeIndex", "MultiIndex",
                               "CategoricalIndex", "Categorical", "CategoricalDtype", "StringDtype",
@@ -43,8 +45,8 @@ CLASS_MODULE_PREFIXES = ("numpy", "scipy.sparse.", "sklearn.", "pandas.core.fram
                          "pandas.core.indexes.", "pandas.core.internals.", "pandas.core.arrays.",
                          "pandas.core.dtypes.", "pandas._libs.", "pertinent.recsys.")
 # numpy.memmap opens (and with mode w+ creates) a file; scikit-learn's test helpers make temp files.
-DENIED_CLASS_PREFIXES = ("numpy.memmap", "numpy.lib", "numpy.testing", "numpy.f2py", "numpy.distutils",
-                         "sklearn.utils._testing", "sklearn.datasets")
+DENIED_CLASS_PREFIXES = ("numpy.memmap", "numpy.lib", "numpy.ctypeslib", "numpy.testing", "numpy.f2py",
+                         "numpy.distutils", "sklearn.utils._testing", "sklearn.datasets")
 # Cython's generated reconstructors (`__pyx_unpickle_<Class>`) only rebuild that class from state.
 CYTHON_RECONSTRUCTOR_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "pandas._libs.")
 
@@ -69,7 +71,8 @@ def _denied(cls: type) -> bool:
 
 def allowed_global(module: str, name: str):
     """The object a pickle may name as module.name, or ModelSetError(forbidden_global)."""
-    refused = ModelSetError("forbidden_global", f"the artifact names {module!r}.{name!r}, which is not allowed")
+    refused = ModelSetError("forbidden_global",
+                            f"the artifact names {module!r}.{name!r}, which is not allowed")
     if not isinstance(module, str) or not isinstance(name, str) or "." in name:
         raise refused  # a dotted name would walk attributes: sklearn.utils.os.system
     exact = (module, name) in EXACT_GLOBALS or (module, name) in _trusted
@@ -80,7 +83,8 @@ def allowed_global(module: str, name: str):
     try:
         obj = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
-        raise ModelSetError("forbidden_global", f"the artifact names {module}.{name}, which does not exist") from None
+        raise ModelSetError("forbidden_global",
+                            f"the artifact names {module}.{name}, which does not exist") from None
     if exact or cython:
         return obj
     # By package: only classes, defined (not merely imported) under an allowed prefix, none denied.

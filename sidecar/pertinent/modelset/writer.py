@@ -12,6 +12,7 @@ from pathlib import Path
 import joblib
 
 from ..errors import ModelSetError
+from .keys import default_keyring
 from .manifest import FORMAT, MANIFEST_NAME, is_safe_name, library_versions, sha256_bytes
 from .roles import check_role, declared_type
 from .signing import Keyring, sign_manifest
@@ -53,7 +54,7 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
     """Dump each artifact with joblib, record its sha256, type and the library versions, sign the
     manifest (the environment's keyring unless given one), then rename the folder into place."""
     models_dir = Path(models_dir)
-    keyring = keyring or _default_keyring()
+    keyring = keyring or default_keyring()
     version = version or new_version()
     if not is_safe_name(version):
         raise ModelSetError("bad_manifest", f"version {version!r} is not a safe folder name")
@@ -96,12 +97,6 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
     return final
 
 
-def _default_keyring() -> Keyring:
-    from .keys import default_keyring
-
-    return default_keyring()
-
-
 def _manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
 
@@ -112,7 +107,7 @@ def sign_model_set(path, keyring: Keyring | None = None) -> dict:
     from .loader import verified_unsigned
 
     folder = Path(path)
-    manifest = sign_manifest(verified_unsigned(folder), keyring or _default_keyring())
+    manifest = sign_manifest(verified_unsigned(folder), keyring or default_keyring())
     tmp = folder / f".{MANIFEST_NAME}.{secrets.token_hex(4)}.tmp"
     _write_durably(tmp, _manifest_bytes(manifest))
     os.replace(tmp, folder / MANIFEST_NAME)
