@@ -78,7 +78,8 @@ def validate_manifest(manifest: object, where: str = "manifest") -> None:
     if missing:
         raise ModelSetError("bad_manifest", f"{where}: missing keys {missing}")
     if manifest["format"] != FORMAT:
-        raise ModelSetError("bad_manifest", f"{where}: format {manifest['format']!r} is not {FORMAT}")
+        raise ModelSetError("bad_manifest", f"{where}: format {manifest['format']!r} is not {FORMAT} "
+                                            "(sets written before signing declare no types: retrain)")
     if not is_safe_name(manifest["version"]):
         raise ModelSetError("bad_manifest", f"{where}: version {manifest['version']!r} is not a safe name")
     artifacts = manifest["artifacts"]
