@@ -51,6 +51,12 @@ class Config:
     worker_poll_seconds: float = 60.0
     # Event weights for training implicit feedback: view < click < conversion.
     event_weights: dict = field(default_factory=lambda: dict(DEFAULT_EVENT_WEIGHTS))
+    # Model set signing (modelset/keys.py). The key that signs and verifies manifests: given inline, or
+    # as a file; with neither, DATA_DIR/signing.key (created 0600 with 32 random bytes on first use).
+    # Previous keys (comma-separated) still verify, so a key can be rotated without refusing live sets.
+    signing_key: str = ""
+    signing_key_file: str = ""
+    signing_keys_previous: tuple[str, ...] = ()
 
     @property
     def resolved_store_url(self) -> str:
@@ -143,7 +149,24 @@ def _validate(cfg: Config) -> Config:
             raise ConfigError(f"PERTINENT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://example.com")
     if cfg.api_key and len(cfg.api_key) < 16:
         raise ConfigError("PERTINENT_API_KEY must be at least 16 characters")
+    _validate_signing(cfg)
     return cfg
+
+
+MIN_SIGNING_KEY_CHARS, MAX_SIGNING_KEY_CHARS = 32, 1024
+
+
+def _validate_signing(cfg: Config) -> None:
+    """The signing settings: one source for the current key, every key long enough to resist guessing."""
+    if cfg.signing_key and cfg.signing_key_file:
+        raise ConfigError("PERTINENT_SIGNING_KEY and PERTINENT_SIGNING_KEY_FILE are both set: choose one")
+    named = [("PERTINENT_SIGNING_KEY", cfg.signing_key)] if cfg.signing_key else []
+    named += [(f"PERTINENT_SIGNING_KEYS_PREVIOUS[{i}]", key)
+              for i, key in enumerate(cfg.signing_keys_previous)]
+    for var, key in named:
+        if not MIN_SIGNING_KEY_CHARS <= len(key.encode()) <= MAX_SIGNING_KEY_CHARS:
+            raise ConfigError(f"{var} must be {MIN_SIGNING_KEY_CHARS} to {MAX_SIGNING_KEY_CHARS} bytes long "
+                              f"(got {len(key.encode())}); generate one with `openssl rand -hex 32`")
 
 
 def load_config(env: dict | None = None, overrides: dict | None = None) -> Config:

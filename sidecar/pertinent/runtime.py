@@ -12,6 +12,7 @@ from .cache import open_cache
 from .cache.base import Cache
 from .config import Config
 from .decision.catalog import CatalogView
+from .modelset.keys import keyring_from_config
 from .modelset.registry import ModelRegistry
 from .store import open_store
 from .store.base import Store
@@ -33,7 +34,8 @@ class Runtime:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         store = open_store(config.resolved_store_url)
         cache = open_cache(config.resolved_cache_url)
-        models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval)
+        models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval,
+                               keyring=keyring_from_config(config))
         models.load()
         catalog = CatalogView(store, models)
         try:

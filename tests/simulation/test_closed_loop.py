@@ -17,6 +17,7 @@ from pertinent.modelset.writer import live_version, promote, write_model_set
 from pertinent.runtime import Runtime
 from pertinent.worker import Worker
 
+from tests.conftest import TEST_SIGNING_KEY
 from tests.simulation.models import TopicRecommender
 from tests.simulation.population import DEFAULT_IDS, TOPICS, catalog, clicks, population
 
@@ -34,7 +35,7 @@ def sidecar(tmp_path):
     config = load_config(env={}, overrides={
         "data_dir": tmp_path / "data", "models_dir": models_dir, "api_key": API_KEY,
         "cache_url": "memory://", "reload_interval": 0.0, "canary_share": 0.3,
-        "canary_min_impressions": 200, "experiment_min_impressions": 300})
+        "canary_min_impressions": 200, "experiment_min_impressions": 300, "signing_key": TEST_SIGNING_KEY})
     runtime = Runtime.from_config(config)
     app = create_app(config, runtime, test_config={"TESTING": True})
     client = app.test_client()
