@@ -7,7 +7,6 @@ import pytest
 from pertinent.domain import PageContext
 from pertinent.modelset.loader import load_model_set
 from pertinent.modelset.protocols import RecommendQuery
-from pertinent.modelset.writer import live_version
 from pertinent.recsys.classifiers import ConstantModel, positive_proba
 from pertinent.recsys.lean import compile_positive_proba
 from pertinent.training.classify import fit_classifier
@@ -75,9 +74,8 @@ def test_a_model_it_does_not_know_is_left_to_scikit_learn():
     assert compile_positive_proba(ConstantModel(0.2)) is None
 
 
-def test_the_shipped_variant_scorer_scores_with_the_lean_path_and_the_same_numbers(repo_root):
-    models = repo_root / "models"
-    scorer = load_model_set(models / live_version(models)).variant_scorer
+def test_the_shipped_variant_scorer_scores_with_the_lean_path_and_the_same_numbers(shipped_set):
+    scorer = load_model_set(shipped_set).variant_scorer
     query = RecommendQuery(history=[], context=PageContext(device="mobile"), k=1)
     ids = [str(9000 + i) for i in range(12)]
     x = scorer.feature_rows(query, ids)
