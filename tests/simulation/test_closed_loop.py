@@ -126,6 +126,8 @@ def test_model_beats_default_and_a_bad_canary_is_rolled_back(sidecar):
     summary = client.get("/v1/dashboard", headers=SERVER).get_json()
     assert summary["models"]["canary"] is None
     assert summary["models"]["history"][0]["action"] == "rollback"
+    # The training status tells the canary's fate, not "serving as canary" any more.
+    assert summary["training"]["last_result"].startswith(f"{bad.name} rolled back after its canary: ")
     assert summary["experiments"][0]["verdict"].startswith("model beats default")
     after = browse(client, visitors[:20], 30, rng)
     assert "canary" not in after["arms"]
