@@ -21,6 +21,7 @@ def render_text(summary: dict) -> str:
             lines.append(f"  note: {note}")
     for entry in models.get("history", [])[:5]:
         lines.append(f"  {entry['at'][:19]} {entry['action']} {entry['version']}: {entry['reason']}")
+    lines.append(_traffic_line(summary.get("traffic")))
     lines += ["", "experiments:" if summary["experiments"] else "experiments: none"]
     for report in summary["experiments"]:
         exp = report["experiment"]
@@ -39,6 +40,17 @@ def render_text(summary: dict) -> str:
         lines.append(f"  {_retry_line(training)}")
     lines += [f"  skipped model {note}" for note in training.get("skipped") or []]
     return "\n".join(lines) + "\n"
+
+
+def _traffic_line(traffic: dict | None) -> str:
+    """'traffic, last 24 h: 1,204 decisions (38% from cache); fallbacks: cold_start 12' (the sidecar's own
+    counts, shared by its workers through the cache)."""
+    if not traffic:
+        return "traffic: not counted"
+    n = traffic["decisions"]
+    share = f" ({traffic['cached'] / n:.0%} from cache)" if n else ""
+    falls = ", ".join(f"{k} {v:,}" for k, v in traffic["fallbacks"].items()) or "none"
+    return f"traffic, last {traffic['window_hours']} h: {n:,} decisions{share}; fallbacks: {falls}"
 
 
 def _retry_line(training: dict) -> str:
@@ -65,7 +77,8 @@ def render_html(summary: dict) -> str:
         parts.append(f"<tr><td>{role}</td><td>{escape(str(m.get('version', '-')))}</td>"
                      f"<td>{m.get('age_hours', '-')}</td><td>{_metrics_html(m)}"
                      f"{f'<p>{escape(note)}</p>' if note else ''}</td></tr>")
-    parts.append("</table><h3>Promotions and rollbacks</h3>")
+    parts.append(f"</table><p>{escape(_traffic_line(summary.get('traffic')))}</p>")
+    parts.append("<h3>Promotions and rollbacks</h3>")
     history = models.get("history") or []
     items = "".join(f"<li>{escape(e['at'][:19])} {escape(e['action'])} {escape(str(e['version']))}: "
                     f"{escape(e['reason'])}</li>" for e in history)

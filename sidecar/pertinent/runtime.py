@@ -6,7 +6,7 @@ passed into the app factory. Store and cache connections open lazily in each wor
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cache import open_cache
 from .cache.base import Cache
@@ -14,6 +14,7 @@ from .config import Config
 from .decision.catalog import CatalogView
 from .modelset.keys import keyring_from_config
 from .modelset.registry import ModelRegistry
+from .monitoring.traffic import TrafficCounter
 from .store import open_store
 from .store.base import Store
 
@@ -27,6 +28,8 @@ class Runtime:
     cache: Cache
     models: ModelRegistry
     catalog: CatalogView
+    # Decisions this process counted and has not yet added to the shared 24-hour totals.
+    traffic: TrafficCounter = field(default_factory=TrafficCounter)
 
     @classmethod
     def from_config(cls, config: Config) -> Runtime:

@@ -106,6 +106,7 @@ def decide_cached(request: DecideRequest, runtime) -> Decision:
             if body is not None:
                 decision = decision_from_dict(body, [s.name for s in request.slots])
                 stats.count("hits")
+                runtime.traffic.record(decision, cache)
                 return decision
         except Exception:
             log.exception("decision cache read failed")
@@ -120,4 +121,5 @@ def decide_cached(request: DecideRequest, runtime) -> Decision:
         except Exception:
             log.exception("decision cache write failed")
             stats.count("errors")
+    runtime.traffic.record(decision, cache)
     return decision

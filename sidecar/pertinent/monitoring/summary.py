@@ -15,6 +15,7 @@ from ..modelset import writer
 from ..modelset.manifest import MANIFEST_NAME
 from .drift import latest_drift
 from .headline import headline, metric_rows
+from .traffic import window_totals
 
 RECENT_EXPERIMENTS = 3
 
@@ -35,6 +36,7 @@ def build_summary(runtime, now: datetime | None = None) -> dict:
             "history": canary.canary_history(runtime.store, limit=10),
         },
         "experiments": experiment_summaries(runtime, now),
+        "traffic": _traffic(runtime, now),
         "drift": drift,
         "training": {
             "last_at": state.get("last_training_at"), "last_reason": state.get("last_training_reason"),
@@ -46,6 +48,12 @@ def build_summary(runtime, now: datetime | None = None) -> dict:
             "worker_last_run_at": state.get("last_run_at"),
         },
     }
+
+
+def _traffic(runtime, now: datetime) -> dict:
+    """The last 24 hours of decisions; this process's own counts are added first, so they are in."""
+    runtime.traffic.flush(runtime.cache)
+    return window_totals(runtime.cache, now)
 
 
 def health(runtime, drift: dict | None) -> dict:
