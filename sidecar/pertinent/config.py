@@ -51,6 +51,13 @@ class Config:
     worker_poll_seconds: float = 60.0
     # Event weights for training implicit feedback: view < click < conversion.
     event_weights: dict = field(default_factory=lambda: dict(DEFAULT_EVENT_WEIGHTS))
+    # Rate limit of the public routes (decide, events: the public key is public), per client IP; see
+    # api/limits.py. "off" disables it. Counts live in Redis when the cache is Redis or this URL names
+    # one (shared by every replica), otherwise in each worker's memory.
+    rate_limit: str = "120/minute"
+    rate_limit_storage_url: str = ""
+    # Proxies in front of the sidecar whose X-Forwarded-For is believed (0: the socket's peer is the client).
+    trusted_proxies: int = 0
 
     @property
     def resolved_store_url(self) -> str:
@@ -91,6 +98,24 @@ def _parse(name: str, raw: str, current):
         raise ConfigError(f"{var}={raw!r} is not valid: {exc}") from None
 
 
+RATE_LIMIT_STORAGE_SCHEMES = ("redis://", "rediss://", "redis+unix://", "memory://")
+
+
+def _validate_rate_limit(cfg: Config) -> None:
+    """The limit must parse as Flask-Limiter's notation ("120/minute", "10/second;1000/hour") or be off."""
+    import limits  # only here: the rest of the configuration needs no rate-limit library
+
+    if cfg.rate_limit.strip().lower() != "off":
+        try:
+            limits.parse_many(cfg.rate_limit)
+        except ValueError:
+            raise ConfigError(f"PERTINENT_RATE_LIMIT={cfg.rate_limit!r}: expected a rate like 120/minute "
+                              "(several separated by ';') or off") from None
+    url = cfg.rate_limit_storage_url
+    if url and not url.startswith(RATE_LIMIT_STORAGE_SCHEMES):
+        raise ConfigError(f"PERTINENT_RATE_LIMIT_STORAGE_URL={url!r}: expected redis://HOST:PORT/DB or memory://")
+
+
 def _validate(cfg: Config) -> Config:
     """Checks that span fields: URL schemes, log level, origins."""
     if cfg.store_url and not cfg.store_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
@@ -104,6 +129,7 @@ def _validate(cfg: Config) -> Config:
             raise ConfigError(f"PERTINENT_ALLOWED_ORIGINS: {origin!r} is not an origin like https://example.com")
     if cfg.api_key and len(cfg.api_key) < 16:
         raise ConfigError("PERTINENT_API_KEY must be at least 16 characters")
+    _validate_rate_limit(cfg)
     return cfg
 
 
