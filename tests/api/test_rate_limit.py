@@ -179,3 +179,20 @@ def test_valid_settings_are_accepted():
 ])
 def test_counts_live_in_the_named_storage_else_the_cache_redis_else_memory(tmp_path, overrides, expected):
     assert storage(make_config(tmp_path, **overrides)) == expected
+
+
+def test_every_public_route_documents_429_with_retry_after(client):
+    """The snippet's authors learn of the limit from /openapi.json; public routes are found from the app."""
+    from pertinent.auth import PUBLIC
+
+    document = client.get("/openapi.json").json
+    app = client.application
+    public = [(rule, method.lower()) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}
+              if getattr(app.view_functions[rule.endpoint], "access", None) == PUBLIC]
+    assert public, "no public route found: the test would prove nothing"
+    for rule, method in public:
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        response = document["paths"][path][method]["responses"]["429"]
+        component = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        assert "Retry-After" in component["headers"], path
