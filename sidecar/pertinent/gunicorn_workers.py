@@ -24,7 +24,7 @@ REFUSALS = {
     "UnsupportedTransferCoding": (501, "unsupported_transfer_coding"),
     "ForbiddenProxyRequest": (403, "forbidden"),
     "SSLError": (403, "forbidden"),
-    # An unusable header the *application* tried to send, or a bad server setting: our fault, not the client's.
+    # An unusable header the *application* tried to send, or a bad server setting: our fault, not theirs.
     "InvalidResponseHeader": (500, "internal_error"),
     "InvalidResponseHeaderName": (500, "internal_error"),
     "ConfigurationProblem": (500, "internal_error"),

@@ -166,7 +166,8 @@ def test_bad_settings_are_a_config_error_naming_the_variable(env, variable):
 
 
 def test_valid_settings_are_accepted():
-    config = load_config(env={"PERTINENT_RATE_LIMIT": "10/second;1000/hour", "PERTINENT_TRUSTED_PROXIES": "2"})
+    config = load_config(env={"PERTINENT_RATE_LIMIT": "10/second;1000/hour",
+                              "PERTINENT_TRUSTED_PROXIES": "2"})
     assert (config.rate_limit, config.trusted_proxies) == ("10/second;1000/hour", 2)
     assert load_config(env={}).rate_limit == "120/minute"
 

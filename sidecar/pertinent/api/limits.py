@@ -32,7 +32,7 @@ logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 
 def storage(config: Config) -> tuple[str, str]:
-    """(storage URI for the limits library, key prefix): the named URL, else the cache's Redis, else memory."""
+    """(URI for the limits library, key prefix): the named URL, else the cache's Redis, else memory."""
     cache_url = config.resolved_cache_url
     url = config.rate_limit_storage_url or (cache_url if cache_url.startswith(REDIS_SCHEMES) else "")
     if not url or url.startswith("memory:"):
