@@ -67,6 +67,10 @@ class Config:
     def resolved_cache_url(self) -> str:
         return self.cache_url or f"diskcache:///{(self.data_dir / 'cache').resolve()}"
 
+    @property
+    def rate_limit_on(self) -> bool:
+        return self.rate_limit.strip().lower() != "off"
+
 
 def _parse(name: str, raw: str, current):
     """Turn one environment string into the type of the field's default, naming the variable on failure."""
@@ -105,7 +109,7 @@ def _validate_rate_limit(cfg: Config) -> None:
     """The limit must parse as Flask-Limiter's notation ("120/minute", "10/second;1000/hour") or be off."""
     import limits  # only here: the rest of the configuration needs no rate-limit library
 
-    if cfg.rate_limit.strip().lower() != "off":
+    if cfg.rate_limit_on:
         try:
             limits.parse_many(cfg.rate_limit)
         except ValueError:

@@ -89,7 +89,7 @@ def init_app(app: Flask) -> None:
     """Limit the public routes per PERTINENT_RATE_LIMIT (nothing when "off"); 429 in the error shape."""
     config: Config = app.extensions["pertinent_config"]
     trust_proxies(app, config)
-    if config.rate_limit.strip().lower() == "off":
+    if not config.rate_limit_on:
         return
     limiter = make_limiter(config)
     limiter.init_app(app)
