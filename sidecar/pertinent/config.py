@@ -51,9 +51,9 @@ class Config:
     worker_poll_seconds: float = 60.0
     # Event weights for training implicit feedback: view < click < conversion.
     event_weights: dict = field(default_factory=lambda: dict(DEFAULT_EVENT_WEIGHTS))
-    # Rate limit of the public routes (decide, events: the public key is public), per client IP; see
-    # api/limits.py. "off" disables it. Counts live in Redis when the cache is Redis or this URL names
-    # one (shared by every replica), otherwise in each worker's memory.
+    # Rate limit of the public routes (decide, recommendations, events: the public key is public), per
+    # client IP; see api/limits.py. "off" disables it. Counts live in Redis when the cache is Redis or
+    # this URL names one (shared by every replica), otherwise in each worker's memory.
     rate_limit: str = "120/minute"
     rate_limit_storage_url: str = ""
     # Proxies in front of the sidecar whose X-Forwarded-For is believed (0: the socket's peer is the client).
