@@ -24,8 +24,6 @@ from ..config import Config
 from .errors import error_response
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
-# A Redis that has not answered in this long is treated as down (the cache's own choice, cache/redis.py).
-STORAGE_TIMEOUT_S = 0.1
 
 # Flask-Limiter logs every refused request at INFO: under a flood that is one line per request.
 logging.getLogger("flask-limiter").setLevel(logging.WARNING)
@@ -51,11 +49,14 @@ def trust_proxies(app: Flask, config: Config) -> None:
 
 
 def make_limiter(config: Config) -> Limiter:
-    """A Limiter counting public requests per client address; fails open when its storage is down."""
+    """A Limiter counting public requests per client address; it keeps serving when its storage is down."""
     url, prefix = storage(config)
     options = {"key_prefix": f"{prefix}ratelimit"}
     if not url.startswith("memory://"):
-        options.update(socket_timeout=STORAGE_TIMEOUT_S, socket_connect_timeout=STORAGE_TIMEOUT_S)
+        # A Redis this slow counts as down, as for the cache (the URL's own ?socket_timeout= wins).
+        from ..cache.redis import DEFAULT_TIMEOUT
+
+        options.update(socket_timeout=DEFAULT_TIMEOUT, socket_connect_timeout=DEFAULT_TIMEOUT)
 
     def exempt() -> bool:
         """Routes that are not public, and callers holding the server key, are never counted."""
