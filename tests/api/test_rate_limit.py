@@ -50,6 +50,7 @@ def test_over_the_limit_is_429_json_with_retry_after(limited):
     assert 1 <= int(answer.headers["Retry-After"]) <= 3600
     # The snippet runs in a browser: it must be able to read the answer (CORS), and no cache may keep it.
     assert answer.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert answer.headers["Access-Control-Expose-Headers"] == "Retry-After"
     assert answer.headers["Cache-Control"] == "no-store"
 
 

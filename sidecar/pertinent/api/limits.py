@@ -98,6 +98,8 @@ def init_app(app: Flask) -> None:
     def too_many_requests(exc: RateLimitExceeded):
         seconds = retry_after(limiter, exc)
         message = f"too many requests from this address (limit {exc.description}); retry in {seconds} s"
-        return error_response("rate_limited", message, 429, headers={"Retry-After": str(seconds)})
+        # Retry-After is not a CORS-safelisted header: without the expose line the snippet could not read it.
+        return error_response("rate_limited", message, 429, headers={
+            "Retry-After": str(seconds), "Access-Control-Expose-Headers": "Retry-After"})
 
     app.register_error_handler(RateLimitExceeded, too_many_requests)
