@@ -198,3 +198,12 @@ def test_every_public_route_documents_429_with_retry_after(client):
         response = document["paths"][path][method]["responses"]["429"]
         component = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
         assert "Retry-After" in component["headers"], path
+
+
+def test_refusals_are_not_logged_one_line_each(limited, caplog):
+    """A flood must not become a flood of log lines; /metrics counts the 429s."""
+    client = limited("1/hour")
+    with caplog.at_level(logging.DEBUG):
+        statuses = [decide(client).status_code for _ in range(5)]
+    assert statuses == [200] + [429] * 4
+    assert not [r for r in caplog.records if "exceeded" in r.getMessage()]

@@ -25,8 +25,13 @@ from .errors import error_response
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
 
-# Flask-Limiter logs every refused request at INFO: under a flood that is one line per request.
-logging.getLogger("flask-limiter").setLevel(logging.WARNING)
+
+def not_a_refusal(record: logging.LogRecord) -> bool:
+    """Flask-Limiter logs every refused request: under a flood, one line per request. /metrics counts them."""
+    return not str(record.msg).startswith("ratelimit ")
+
+
+logging.getLogger("flask-limiter").addFilter(not_a_refusal)  # its outage and recovery lines stay
 
 
 def storage(config: Config) -> tuple[str, str]:
