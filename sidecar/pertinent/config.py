@@ -57,6 +57,13 @@ class Config:
     signing_key: str = ""
     signing_key_file: str = ""
     signing_keys_previous: tuple[str, ...] = ()
+    # Rate limit of the public routes (decide, recommendations, events: the public key is public), per
+    # client IP; see api/limits.py. "off" disables it. Counts live in Redis when the cache is Redis or
+    # this URL names one (shared by every replica), otherwise in each worker's memory.
+    rate_limit: str = "120/minute"
+    rate_limit_storage_url: str = ""
+    # Proxies in front of the sidecar whose X-Forwarded-For is believed (0: the socket's peer is the client).
+    trusted_proxies: int = 0
 
     @property
     def resolved_store_url(self) -> str:
@@ -65,6 +72,10 @@ class Config:
     @property
     def resolved_cache_url(self) -> str:
         return self.cache_url or f"diskcache:///{(self.data_dir / 'cache').resolve()}"
+
+    @property
+    def rate_limit_on(self) -> bool:
+        return self.rate_limit.strip().lower() != "off"
 
 
 # The range every numeric setting must fall in, inclusive: a value outside it is a configuration error
@@ -92,6 +103,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "metric_drop_threshold": (0.001, 1),
     "train_interval_hours": (0.01, 24 * 365),
     "worker_poll_seconds": (0.01, 86_400),
+    "trusted_proxies": (0, 10),  # more hops than that is a misconfiguration that lets clients pick their IP
 }
 
 
@@ -127,6 +139,24 @@ def _parse(name: str, raw: str, current):
         raise ConfigError(f"{var}={raw!r} is not valid: {exc}") from None
 
 
+RATE_LIMIT_STORAGE_SCHEMES = ("redis://", "rediss://", "redis+unix://", "memory://")
+
+
+def _validate_rate_limit(cfg: Config) -> None:
+    """The limit must parse as Flask-Limiter's notation ("120/minute", "10/second;1000/hour") or be off."""
+    import limits  # only here: the rest of the configuration needs no rate-limit library
+
+    if cfg.rate_limit_on:
+        try:
+            limits.parse_many(cfg.rate_limit)
+        except ValueError:
+            raise ConfigError(f"PERTINENT_RATE_LIMIT={cfg.rate_limit!r}: expected a rate like 120/minute "
+                              "(several separated by ';') or off") from None
+    url = cfg.rate_limit_storage_url
+    if url and not url.startswith(RATE_LIMIT_STORAGE_SCHEMES):
+        raise ConfigError(f"PERTINENT_RATE_LIMIT_STORAGE_URL={url!r}: expected redis://HOST:PORT/DB or memory://")
+
+
 def _validate(cfg: Config) -> Config:
     """Ranges of numeric settings, then checks that span fields: URL schemes, log level, origins."""
     for name, (low, high) in RANGES.items():
@@ -150,6 +180,7 @@ def _validate(cfg: Config) -> Config:
     if cfg.api_key and len(cfg.api_key) < 16:
         raise ConfigError("PERTINENT_API_KEY must be at least 16 characters")
     _validate_signing(cfg)
+    _validate_rate_limit(cfg)
     return cfg
 
 

@@ -17,7 +17,7 @@ def make_config(tmp_path, **overrides):
     """A configuration living entirely in tmp_path, with known keys and one allowed origin."""
     values = {"data_dir": tmp_path / "data", "models_dir": tmp_path / "models", "api_key": API_KEY,
               "public_key": PUBLIC_KEY, "allowed_origins": (ALLOWED,), "cache_url": "memory://",
-              "reload_interval": 0.0, "signing_key": TEST_SIGNING_KEY}
+              "reload_interval": 0.0, "signing_key": TEST_SIGNING_KEY, "rate_limit": "off"}
     values.update(overrides)
     return load_config(env={}, overrides=values)
 
