@@ -57,13 +57,12 @@ class MetaTest extends PertinentTestCase {
 		$this->assertSame( array( 'one', 'two' ), get_post_meta( $id, 'pertinent_topics', true ) );
 	}
 
-	public function test_targeting_keeps_known_conditions_only() {
-		$rules = pertinent_sanitize_targeting(
+	public function test_targeting_with_unknown_conditions_is_refused_not_trimmed() {
+		// Unknown keys, day 9 and a bad action used to be dropped silently; now each is named (TargetingRulesTest).
+		$problems = pertinent_targeting_problems(
 			'[{"action":"pin","when":{"utm_campaign":"spring","evil":"x","visit_count_min":"2","days":[1,9]},"slots":["Hero!"]},{"action":"boom"}]'
 		);
-		$this->assertCount( 1, $rules );
-		$this->assertSame( array( 'utm_campaign' => 'spring', 'visit_count_min' => 2, 'days' => array( 1 ) ), $rules[0]['when'] );
-		$this->assertSame( array( 'hero' ), $rules[0]['slots'] );
+		$this->assertSame( array( 'targeting[0].when.evil', 'targeting[0].when.days[1]', 'targeting[1].action' ), array_column( $problems, 0 ) );
 	}
 
 	public function test_meta_is_editable_over_rest_by_an_editor() {
