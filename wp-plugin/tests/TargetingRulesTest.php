@@ -7,12 +7,15 @@
  * @package Pertinent
  */
 
+// Admin screens are loaded only in wp-admin; these tests call them directly.
 require_once ABSPATH . 'wp-admin/includes/template.php';
 require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
 require_once ABSPATH . 'wp-admin/includes/screen.php';
 require_once dirname( __DIR__ ) . '/pertinent/admin/meta-box.php';
 
 /**
+ * Targeting rules through the sanitizer, REST and the classic meta box.
+ *
  * @covers ::pertinent_sanitize_targeting
  * @covers ::pertinent_targeting_problems
  */
@@ -31,6 +34,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		),
 	);
 
+	/**
+	 * Forgets the form post, the notice and the user.
+	 */
 	protected function tearDown(): void {
 		$_POST = array();
 		delete_transient( pertinent_targeting_notice_key() );
@@ -76,6 +82,8 @@ class TargetingRulesTest extends PertinentTestCase {
 	}
 
 	/**
+	 * Each bad rule is named by its field.
+	 *
 	 * @dataProvider bad_rules
 	 *
 	 * @param array  $when    Conditions.
@@ -92,6 +100,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertSame( array( array( $field, $message ) ), pertinent_targeting_problems( $rules ) );
 	}
 
+	/**
+	 * Sanitizer normalises form input without changing its meaning.
+	 */
 	public function test_sanitizer_normalises_form_input_without_changing_its_meaning() {
 		$raw = array(
 			array(
@@ -125,25 +136,67 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertSame( array(), pertinent_targeting_problems( $raw ) );
 	}
 
+	/**
+	 * Text that looks like a number stays text.
+	 */
 	public function test_text_that_looks_like_a_number_stays_text() {
 		$rules = pertinent_sanitize_targeting( '[{"action":"pin","when":{"utm_campaign":"2024","visit_count_min":" 3 "}}]' );
 		$this->assertSame( '2024', $rules[0]['when']['utm_campaign'] );
 		$this->assertSame( 3, $rules[0]['when']['visit_count_min'] );
 	}
 
+	/**
+	 * Sanitizer never turns a bad rule into another rule.
+	 */
 	public function test_sanitizer_never_turns_a_bad_rule_into_another_rule() {
 		// The old sanitizer clamped hours into 0..24, dropped day 9 and kept days []: each a different rule.
-		$this->assertSame( array( 24, 3 ), pertinent_sanitize_targeting( array( array( 'action' => 'pin', 'when' => array( 'hours' => array( 24, 3 ) ) ) ) )[0]['when']['hours'] );
-		$this->assertSame( array( 1, 9 ), pertinent_sanitize_targeting( array( array( 'action' => 'pin', 'when' => array( 'days' => array( 1, 9 ) ) ) ) )[0]['when']['days'] );
-		$this->assertSame( array(), pertinent_sanitize_targeting( array( array( 'action' => 'pin', 'when' => array( 'days' => array() ) ) ) )[0]['when']['days'] );
+		$this->assertSame(
+			array( 24, 3 ),
+			pertinent_sanitize_targeting(
+				array(
+					array(
+						'action' => 'pin',
+						'when'   => array( 'hours' => array( 24, 3 ) ),
+					),
+				)
+			)[0]['when']['hours']
+		);
+		$this->assertSame(
+			array( 1, 9 ),
+			pertinent_sanitize_targeting(
+				array(
+					array(
+						'action' => 'pin',
+						'when'   => array( 'days' => array( 1, 9 ) ),
+					),
+				)
+			)[0]['when']['days']
+		);
+		$this->assertSame(
+			array(),
+			pertinent_sanitize_targeting(
+				array(
+					array(
+						'action' => 'pin',
+						'when'   => array( 'days' => array() ),
+					),
+				)
+			)[0]['when']['days']
+		);
 	}
 
+	/**
+	 * Json that does not parse is a problem and empty text means no rules.
+	 */
 	public function test_json_that_does_not_parse_is_a_problem_and_empty_text_means_no_rules() {
 		$this->assertSame( array( array( 'targeting', 'is not valid JSON' ) ), pertinent_targeting_problems( '[{"action":' ) );
 		$this->assertSame( array(), pertinent_targeting_problems( '  ' ) );
 		$this->assertSame( array(), pertinent_sanitize_targeting( '' ) );
 	}
 
+	/**
+	 * A rule without action and a second bad rule are named by index.
+	 */
 	public function test_a_rule_without_action_and_a_second_bad_rule_are_named_by_index() {
 		$problems = pertinent_targeting_problems( '[{"action":"pin"},{"when":{}},{"action":"boost"}]' );
 		$this->assertSame(
@@ -155,9 +208,23 @@ class TargetingRulesTest extends PertinentTestCase {
 		);
 	}
 
+	/**
+	 * Direct meta writes of invalid rules are refused and the old rules stay.
+	 */
 	public function test_direct_meta_writes_of_invalid_rules_are_refused_and_the_old_rules_stay() {
 		$id = $this->variant();
-		$this->assertFalse( update_post_meta( $id, 'pertinent_targeting', array( array( 'action' => 'pin', 'when' => array( 'hours' => array( 5, 5 ) ) ) ) ) );
+		$this->assertFalse(
+			update_post_meta(
+				$id,
+				'pertinent_targeting',
+				array(
+					array(
+						'action' => 'pin',
+						'when'   => array( 'hours' => array( 5, 5 ) ),
+					),
+				)
+			)
+		);
 		$this->assertSame( $this->old_rules, get_post_meta( $id, 'pertinent_targeting', true ) );
 		$fresh = $this->make_post(
 			array(
@@ -169,6 +236,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertFalse( metadata_exists( 'post', $fresh, 'pertinent_targeting' ) );
 	}
 
+	/**
+	 * Rest refuses invalid rules with 400 naming rule and field.
+	 */
 	public function test_rest_refuses_invalid_rules_with_400_naming_rule_and_field() {
 		$id = $this->variant();
 		wp_set_current_user( 1 );
@@ -187,7 +257,7 @@ class TargetingRulesTest extends PertinentTestCase {
 				),
 			)
 		);
-		$response = rest_do_request( $request );
+		$response                          = rest_do_request( $request );
 		$GLOBALS['pertinent_sync_pending'] = array();
 		$data                              = $response->get_data();
 		$this->assertSame( 400, $response->get_status() );
@@ -207,6 +277,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertSame( 'Targeted', get_post( $id )->post_title );
 	}
 
+	/**
+	 * Rest saves valid rules normalised and reads them back.
+	 */
 	public function test_rest_saves_valid_rules_normalised_and_reads_them_back() {
 		$id = $this->variant();
 		wp_set_current_user( 1 );
@@ -227,7 +300,7 @@ class TargetingRulesTest extends PertinentTestCase {
 				),
 			)
 		);
-		$response = rest_do_request( $request );
+		$response                          = rest_do_request( $request );
 		$GLOBALS['pertinent_sync_pending'] = array();
 		$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
 		$stored = get_post_meta( $id, 'pertinent_targeting', true );
@@ -241,6 +314,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertSame( 'exclude', $response->get_data()['meta']['pertinent_targeting'][0]['action'] );
 	}
 
+	/**
+	 * Classic save keeps the old rules and says what was wrong.
+	 */
 	public function test_classic_save_keeps_the_old_rules_and_says_what_was_wrong() {
 		$id = $this->variant();
 		wp_set_current_user( 1 );
@@ -253,7 +329,7 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertSame( $this->old_rules, get_post_meta( $id, 'pertinent_targeting', true ) );
 		$this->assertSame( 'cta', get_post_meta( $id, 'pertinent_variant_kind', true ), 'the other fields still save' );
 
-		$GLOBALS['post'] = get_post( $id );
+		$GLOBALS['post'] = get_post( $id ); // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- the edit screen's post, as post.php sets it; unset below.
 		set_current_screen( 'pertinent_variant' );
 		ob_start();
 		pertinent_targeting_admin_notice();
@@ -268,6 +344,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		unset( $GLOBALS['post'], $GLOBALS['current_screen'] );
 	}
 
+	/**
+	 * Classic save stores valid rules from the form.
+	 */
 	public function test_classic_save_stores_valid_rules_from_the_form() {
 		$id = $this->variant();
 		wp_set_current_user( 1 );
@@ -288,6 +367,9 @@ class TargetingRulesTest extends PertinentTestCase {
 		$this->assertFalse( get_transient( pertinent_targeting_notice_key() ) );
 	}
 
+	/**
+	 * The form gets the schema file itself.
+	 */
 	public function test_the_form_gets_the_schema_file_itself() {
 		set_current_screen( 'pertinent_variant' );
 		pertinent_enqueue_targeting_form( 'post.php' );

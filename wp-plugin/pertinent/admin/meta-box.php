@@ -78,12 +78,18 @@ function pertinent_render_variant_box( $post ) {
 	$slots     = implode( ', ', (array) get_post_meta( $post->ID, 'pertinent_slots', true ) );
 	$targeting = get_post_meta( $post->ID, 'pertinent_targeting', true );
 	echo '<p><label for="pertinent_variant_kind">' . esc_html__( 'Kind', 'pertinent' ) . '</label> <select id="pertinent_variant_kind" name="pertinent_variant_kind">';
-	foreach ( array( 'banner' => __( 'Banner', 'pertinent' ), 'cta' => __( 'Call to action', 'pertinent' ) ) as $value => $label ) {
+	foreach ( array(
+		'banner' => __( 'Banner', 'pertinent' ),
+		'cta'    => __( 'Call to action', 'pertinent' ),
+	) as $value => $label ) {
 		echo '<option value="' . esc_attr( $value ) . '"' . selected( $kind, $value, false ) . '>' . esc_html( $label ) . '</option>';
 	}
 	echo '</select></p>';
 	echo '<p><label for="pertinent_slots">' . esc_html__( 'Slots it may fill (comma-separated; empty = any)', 'pertinent' ) . '</label><input type="text" class="widefat" id="pertinent_slots" name="pertinent_slots" value="' . esc_attr( $slots ) . '"></p>';
-	foreach ( array( 'pertinent_starts_at' => __( 'Starts', 'pertinent' ), 'pertinent_ends_at' => __( 'Ends', 'pertinent' ) ) as $key => $label ) {
+	foreach ( array(
+		'pertinent_starts_at' => __( 'Starts', 'pertinent' ),
+		'pertinent_ends_at'   => __( 'Ends', 'pertinent' ),
+	) as $key => $label ) {
 		$value = (string) get_post_meta( $post->ID, $key, true );
 		$local = '' !== $value ? wp_date( 'Y-m-d\TH:i', strtotime( $value ) ) : '';
 		echo '<p><label for="' . esc_attr( $key ) . '">' . esc_html( $label ) . '</label> <input type="datetime-local" id="' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" value="' . esc_attr( $local ) . '"></p>';

@@ -44,7 +44,7 @@ function pertinent_register_hooks() {
 	add_filter( 'add_post_metadata', 'pertinent_refuse_invalid_targeting', 10, 4 );
 	add_filter( 'update_post_metadata', 'pertinent_refuse_invalid_targeting', 10, 4 );
 	add_filter( 'rest_pre_insert_' . PERTINENT_VARIANT_TYPE, 'pertinent_rest_pre_insert_variant', 10, 2 );
-	add_filter( 'cron_schedules', 'pertinent_cron_schedules' ); // phpcs:ignore WordPress.WP.CronInterval.CronSchedulesInterval -- a one-minute retry tick is intended; it does nothing when the queue is empty.
+	add_filter( 'cron_schedules', 'pertinent_cron_schedules' ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected -- a one-minute retry tick is intended; it does nothing when the queue is empty.
 	add_action( 'pertinent_sync_retry', 'pertinent_sync_retry' );
 	add_action( 'pertinent_bulk_sync', 'pertinent_bulk_sync_batch' );
 	add_filter( 'posts_where', 'pertinent_bulk_posts_where', 10, 2 );

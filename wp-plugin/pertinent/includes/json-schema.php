@@ -185,8 +185,8 @@ function pertinent_json_schema_has_type( $value, $types ) {
  * @return bool
  */
 function pertinent_json_equal( $a, $b ) {
-	$a = is_object( $a ) ? get_object_vars( $a ) : $a;
-	$b = is_object( $b ) ? get_object_vars( $b ) : $b;
+	$a        = is_object( $a ) ? get_object_vars( $a ) : $a;
+	$b        = is_object( $b ) ? get_object_vars( $b ) : $b;
 	$a_number = ( is_int( $a ) || is_float( $a ) );
 	$b_number = ( is_int( $b ) || is_float( $b ) );
 	if ( $a_number || $b_number ) {

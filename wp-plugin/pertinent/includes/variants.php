@@ -126,7 +126,7 @@ function pertinent_is_variant_kind( $kind ) {
 }
 
 /**
- * banner|cta.
+ * A variant's kind: banner or cta (anything else reads as banner).
  *
  * @param mixed $value Raw.
  * @return string
