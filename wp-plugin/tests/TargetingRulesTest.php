@@ -293,6 +293,7 @@ class TargetingRulesTest extends PertinentTestCase {
 							'when'   => array(
 								'device' => 'Mobile',
 								'days'   => array( 5, 6 ),
+								'hours'  => array( '22', 6 ),
 							),
 							'slots'  => array( 'cta' ),
 						),
@@ -308,10 +309,25 @@ class TargetingRulesTest extends PertinentTestCase {
 			array(
 				'device' => 'mobile',
 				'days'   => array( 5, 6 ),
+				'hours'  => array( 22, 6 ),
 			),
 			$stored[0]['when']
 		);
 		$this->assertSame( 'exclude', $response->get_data()['meta']['pertinent_targeting'][0]['action'] );
+	}
+
+	/**
+	 * A null value over REST deletes the rules, as for any registered meta.
+	 */
+	public function test_rest_null_deletes_the_rules() {
+		$id = $this->variant();
+		wp_set_current_user( 1 );
+		$request = new WP_REST_Request( 'POST', '/wp/v2/pertinent_variant/' . $id );
+		$request->set_body_params( array( 'meta' => array( 'pertinent_targeting' => null ) ) );
+		$response                          = rest_do_request( $request );
+		$GLOBALS['pertinent_sync_pending'] = array();
+		$this->assertSame( 200, $response->get_status(), wp_json_encode( $response->get_data() ) );
+		$this->assertFalse( metadata_exists( 'post', $id, 'pertinent_targeting' ) );
 	}
 
 	/**

@@ -27,14 +27,14 @@ function pertinent_json_schema_annotations() {
  * Reads and decodes a schema file once per request.
  *
  * @param string $file Absolute path of a JSON Schema file.
- * @return array<string,mixed> The schema (empty when the file is missing or not JSON: then nothing validates).
+ * @return array<string,mixed> The schema; empty when the file is missing or not JSON (callers refuse then).
  */
 function pertinent_json_schema_load( $file ) {
 	static $loaded = array();
 	if ( ! isset( $loaded[ $file ] ) ) {
 		$text            = is_readable( $file ) ? file_get_contents( $file ) : ''; // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local file of the plugin.
 		$schema          = json_decode( (string) $text, true );
-		$loaded[ $file ] = is_array( $schema ) ? $schema : array( 'not' => 'loadable: ' . basename( $file ) );
+		$loaded[ $file ] = is_array( $schema ) ? $schema : array();
 	}
 	return $loaded[ $file ];
 }

@@ -216,6 +216,9 @@ function pertinent_lowercase( $text ) {
  * @return array<int,array{0:string,1:string}>
  */
 function pertinent_targeting_problems( $value ) {
+	if ( ! pertinent_targeting_schema() ) {
+		return array( array( 'targeting', __( 'cannot be checked: the plugin\'s schema/targeting-rules.json is missing or unreadable', 'pertinent' ) ) );
+	}
 	$rules = pertinent_normalise_targeting( $value );
 	if ( is_string( $rules ) ) {
 		return array( array( 'targeting', __( 'is not valid JSON', 'pertinent' ) ) );
@@ -276,7 +279,8 @@ function pertinent_refuse_invalid_targeting( $check, $object_id, $meta_key, $met
  */
 function pertinent_rest_pre_insert_variant( $prepared_post, $request ) {
 	$meta = $request->get_param( 'meta' );
-	if ( is_wp_error( $prepared_post ) || ! is_array( $meta ) || ! array_key_exists( 'pertinent_targeting', $meta ) ) {
+	// A null value deletes the meta (WordPress's REST convention): nothing to validate.
+	if ( is_wp_error( $prepared_post ) || ! is_array( $meta ) || ! isset( $meta['pertinent_targeting'] ) ) {
 		return $prepared_post;
 	}
 	$problems = pertinent_targeting_problems( $meta['pertinent_targeting'] );
