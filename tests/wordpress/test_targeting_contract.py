@@ -138,3 +138,32 @@ def test_every_rule_the_plugin_accepts_goes_through_the_api_and_compiles(wordpre
             assert got["action"] == sent["action"] and got["when"] == (sent["when"] or {})
             assert sorted(got.get("slots") or []) == sorted(sent.get("slots") or [])
             assert compiles(got) is None, (got, compiles(got))
+
+
+NODE_VALIDATE = """
+global.window = {};
+require(process.argv[1]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const out = input.rules.map(r => window.pertinentJsonSchema.validate([r], input.schema, 'targeting', input.schema));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_the_browser_validator_agrees_with_the_plugin_on_every_generated_rule(wordpress):
+    import shutil
+    import subprocess
+
+    if not shutil.which("node"):
+        pytest.skip("node is not installed (make system-deps)")
+    rules = generated_rules(400)
+    verdicts = plugin_verdicts(wordpress, rules)
+    # What the form would hold: the plugin's normalisation of each rule (an empty PHP `when` is JSON [] there).
+    normalised = [{**v["normalised"][0], "when": v["normalised"][0].get("when") or {}}
+                  if isinstance(v["normalised"][0], dict) and "when" in v["normalised"][0] else v["normalised"][0]
+                  for v in verdicts]
+    script = REPO / "wp-plugin" / "pertinent" / "assets" / "js" / "json-schema.js"
+    proc = subprocess.run(["node", "-e", NODE_VALIDATE, str(script)], input=json.dumps(
+        {"rules": normalised, "schema": SCHEMA}), capture_output=True, text=True, timeout=60, check=True)
+    browser = json.loads(proc.stdout)
+    disagreements = [(rule, v["problems"], js) for rule, v, js in zip(normalised, verdicts, browser) if v["problems"] != js]
+    assert disagreements == []

@@ -2,7 +2,8 @@
  * The browser twin of includes/json-schema.php: validates a value against the schema subset the rule
  * schema uses and returns [path, message] problems, so the editor sees what the server would refuse before
  * saving. Same keywords, same semantics (integers are not booleans, uniqueItems compares JSON values);
- * an unsupported keyword is a problem, as on the server.
+ * an unsupported keyword is a problem, as on the server. One difference JavaScript cannot avoid: 5.0 and
+ * 5 are the same number here, so 5.0 passes as an integer (the form only ever produces integers).
  */
 ( function ( win ) {
 	var ANNOTATIONS = [ '$schema', '$id', '$defs', '$comment', 'title', 'description', 'default', 'examples' ];
@@ -180,7 +181,7 @@
 				if ( keyword === 'minLength' && length < arg ) {
 					return [ [ path, 'must have at least ' + arg + ( arg === 1 ? ' character' : ' characters' ) ] ];
 				}
-				return keyword === 'maxLength' && length > arg ? [ [ path, 'must have at most ' + arg + ' characters' ] ] : [];
+				return keyword === 'maxLength' && length > arg ? [ [ path, 'must have at most ' + arg + ( arg === 1 ? ' character' : ' characters' ) ] ] : [];
 			case 'pattern':
 				return typeof value !== 'string' || new RegExp( arg, 'u' ).test( value ) ? [] : [ [ path, 'must match the pattern ' + arg ] ];
 			case 'minimum':
