@@ -71,9 +71,13 @@ def test_editor_panel_tags_a_post_and_the_slot_block_is_saved(healthy):
     assert 'data-pertinent-slot="hero"' in html and 'data-pertinent-decision="d_' in html
 
 
+SLOTS_LABEL = "In slots (comma-separated names; empty = every slot)"
+
+
 def _variant_form_ready(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function(EDITOR_READY.replace(" && wp.blocks.getBlockType('pertinent/slot')", ""), timeout=60_000)
+    editor_ready = EDITOR_READY.replace(" && wp.blocks.getBlockType('pertinent/slot')", "")
+    page.wait_for_function(editor_ready, timeout=60_000)
     page.evaluate("""() => {
         if (wp.data.select('core/edit-post').isFeatureActive('welcomeGuide')) {
             wp.data.dispatch('core/edit-post').toggleFeature('welcomeGuide');
@@ -111,7 +115,7 @@ def test_variant_targeting_form_builds_a_rule_validates_it_and_saves_it(healthy)
             page.click(".pertinent-targeting__add-rule")
             rule = page.locator(".pertinent-rule").first
             rule.get_by_label("Action").select_option("exclude")
-            rule.get_by_label("In slots (comma-separated names; empty = every slot)").fill("Hero")
+            rule.get_by_label(SLOTS_LABEL).fill("Hero")
             _add_condition(page, rule, "utm_campaign").locator("input").fill("  Spring ")
             hours = _add_condition(page, rule, "hours")
             hours.get_by_label("From").select_option("5")
@@ -119,7 +123,8 @@ def test_variant_targeting_form_builds_a_rule_validates_it_and_saves_it(healthy)
             problems = page.locator("#pertinent-targeting-problems")
             assert "Time of day (UTC): must not repeat a value (5 appears twice)" in problems.inner_text()
             assert page.evaluate("wp.data.select('core/editor').isPostSavingLocked()") is True
-            page.locator("#pertinent_variant").screenshot(path=str(ARTIFACTS / "variant-targeting-form-invalid.png"))
+            box = page.locator("#pertinent_variant")
+            box.screenshot(path=str(ARTIFACTS / "variant-targeting-form-invalid.png"))
 
             hours.get_by_label("From").select_option("22")
             hours.get_by_label("Until").select_option("6")
@@ -130,7 +135,7 @@ def test_variant_targeting_form_builds_a_rule_validates_it_and_saves_it(healthy)
                 days.get_by_label(day).check()
             assert problems.inner_text().strip() == ""
             assert page.evaluate("wp.data.select('core/editor').isPostSavingLocked()") is False
-            page.locator("#pertinent_variant").screenshot(path=str(ARTIFACTS / "variant-targeting-form.png"))
+            box.screenshot(path=str(ARTIFACTS / "variant-targeting-form.png"))
 
             post_id = page.evaluate("""async () => {
                 wp.data.dispatch('core/editor').editPost({status: 'publish'});
@@ -147,7 +152,7 @@ def test_variant_targeting_form_builds_a_rule_validates_it_and_saves_it(healthy)
             shown_rule = {
                 "rules": shown.count(),
                 "action": shown.first.get_by_label("Action").input_value(),
-                "slots": shown.first.get_by_label("In slots (comma-separated names; empty = every slot)").input_value(),
+                "slots": shown.first.get_by_label(SLOTS_LABEL).input_value(),
                 "conditions": shown.first.locator(".pertinent-rule__condition").evaluate_all(
                     "rows => rows.map(r => r.dataset.condition)"),
                 "from": shown.first.get_by_label("From").input_value(),
@@ -157,7 +162,7 @@ def test_variant_targeting_form_builds_a_rule_validates_it_and_saves_it(healthy)
             browser.close()
 
     stored = healthy.php(f"return get_post_meta({post_id}, 'pertinent_targeting', true);")
-    assert stored == [{"action": "exclude", "when": {"utm_campaign": "spring", "hours": [22, 6], "days": [5, 6]},
-                       "slots": ["hero"]}]
+    when = {"utm_campaign": "spring", "hours": [22, 6], "days": [5, 6]}
+    assert stored == [{"action": "exclude", "when": when, "slots": ["hero"]}]
     assert shown_rule == {"rules": 1, "action": "exclude", "slots": "hero",
                           "conditions": ["utm_campaign", "hours", "days"], "from": "22", "until": "6"}

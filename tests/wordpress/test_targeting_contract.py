@@ -9,8 +9,8 @@ import json
 import random
 
 import pytest
-
 from pertinent.decision.rules import compile_rule
+
 from tests.wordpress.harness import REPO, php_string
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
@@ -25,7 +25,8 @@ ISSUE_10_BAD_RULES = [
 
 def _resolve(schema: dict) -> dict:
     while "$ref" in schema:
-        schema = {**SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in schema.items() if k != "$ref"}}
+        target = SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
     return schema
 
 
@@ -36,11 +37,12 @@ def _condition_values(name: str, rng: random.Random):
         return rng.choice(["spring", "  Spring Sale ", "2024", "Ünïcode", "x" * schema["maxLength"],
                            "x" * (schema["maxLength"] + 1), "   ", "", 7])
     if schema.get("type") == "integer":
-        return rng.choice([schema["minimum"], schema["maximum"], schema["maximum"] + 1, -1, "7", " 12 ", True, 2.5])
+        return rng.choice([schema["minimum"], schema["maximum"], schema["maximum"] + 1, -1, "7", " 12 ",
+                           True, 2.5])
     if "prefixItems" in schema:
         low, high = schema["prefixItems"][0]["maximum"], schema["prefixItems"][1]["maximum"]
-        return rng.choice([[9, 17], [22, 6], [0, high], [low, 0], [5, 5], [high, 3], ["8", "18"], [3], [1, 2, 3],
-                           [rng.randint(0, low), rng.randint(0, high)]])
+        return rng.choice([[9, 17], [22, 6], [0, high], [low, 0], [5, 5], [high, 3], ["8", "18"], [3],
+                           [1, 2, 3], [rng.randint(0, low), rng.randint(0, high)]])
     top = schema["items"]["maximum"]
     return rng.choice([[0], list(range(top + 1)), [5, 6], ["1", "2"], [], [2, 2], [top + 1], [-1],
                        rng.sample(range(top + 1), rng.randint(1, top + 1))])
@@ -82,7 +84,8 @@ foreach (json_decode({php_string(json.dumps(rule_lists))}, true) as $i => $rules
     $id = wp_insert_post(array('post_type' => 'pertinent_variant', 'post_status' => 'publish',
         'post_title' => "Contract variant $i", 'post_content' => '<p>Contract</p>'));
     $saved = update_post_meta($id, 'pertinent_targeting', $rules);
-    $out[] = array('id' => $id, 'saved' => (bool) $saved, 'stored' => get_post_meta($id, 'pertinent_targeting', true));
+    $out[] = array('id' => $id, 'saved' => (bool) $saved,
+                   'stored' => get_post_meta($id, 'pertinent_targeting', true));
 }}
 return $out;
 """
@@ -118,7 +121,7 @@ def test_every_rule_the_plugin_accepts_goes_through_the_api_and_compiles(wordpre
     rules = generated_rules(400)
     verdicts = plugin_verdicts(wordpress, rules)
     accepted = [v["normalised"][0] for v in verdicts if not v["problems"]]
-    refused = [(r, v["problems"]) for r, v in zip(rules, verdicts) if v["problems"]]
+    refused = [(r, v["problems"]) for r, v in zip(rules, verdicts, strict=True) if v["problems"]]
     print(f"generated {len(rules)} rules: plugin accepted {len(accepted)}, refused {len(refused)}")
     assert len(accepted) >= 100 and len(refused) >= 100, "the generator should exercise both sides"
     # Every refusal names a field inside the rule, never just "targeting".
@@ -127,14 +130,14 @@ def test_every_rule_the_plugin_accepts_goes_through_the_api_and_compiles(wordpre
     batches = [accepted[i:i + SCHEMA["maxItems"]] for i in range(0, len(accepted), SCHEMA["maxItems"])]
     saved = save_variants(wordpress, batches)
     assert all(s["saved"] for s in saved)
-    for variant, batch in zip(saved, batches):
+    for variant, batch in zip(saved, batches, strict=True):
         stored = [{**rule, "when": rule["when"] or {}} for rule in variant["stored"]]
         assert stored == [{**rule, "when": rule["when"] or {}} for rule in batch]
         resp = sidecar.request("GET", f"/v1/content/{variant['id']}")
         assert resp.status_code == 200, resp.text  # the plugin's sync PUT it at shutdown
         served = resp.json()["targeting"]
         assert len(served) == len(batch)
-        for sent, got in zip(batch, served):
+        for sent, got in zip(batch, served, strict=True):
             assert got["action"] == sent["action"] and got["when"] == (sent["when"] or {})
             assert sorted(got.get("slots") or []) == sorted(sent.get("slots") or [])
             assert compiles(got) is None, (got, compiles(got))
@@ -144,7 +147,8 @@ NODE_VALIDATE = """
 global.window = {};
 require(process.argv[1]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const out = input.rules.map(r => window.pertinentJsonSchema.validate([r], input.schema, 'targeting', input.schema));
+const validate = window.pertinentJsonSchema.validate;
+const out = input.rules.map(r => validate([r], input.schema, 'targeting', input.schema));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -157,13 +161,16 @@ def test_the_browser_validator_agrees_with_the_plugin_on_every_generated_rule(wo
         pytest.skip("node is not installed (make system-deps)")
     rules = generated_rules(400)
     verdicts = plugin_verdicts(wordpress, rules)
-    # What the form would hold: the plugin's normalisation of each rule (an empty PHP `when` is JSON [] there).
-    normalised = [{**v["normalised"][0], "when": v["normalised"][0].get("when") or {}}
-                  if isinstance(v["normalised"][0], dict) and "when" in v["normalised"][0] else v["normalised"][0]
-                  for v in verdicts]
+    # What the form would hold: each rule as the plugin normalised it (PHP's empty `when` is JSON [] there).
+    normalised = [v["normalised"][0] for v in verdicts]
+    for rule in normalised:
+        if isinstance(rule, dict) and rule.get("when") == []:
+            rule["when"] = {}
     script = REPO / "wp-plugin" / "pertinent" / "assets" / "js" / "json-schema.js"
     proc = subprocess.run(["node", "-e", NODE_VALIDATE, str(script)], input=json.dumps(
         {"rules": normalised, "schema": SCHEMA}), capture_output=True, text=True, timeout=60, check=True)
     browser = json.loads(proc.stdout)
-    disagreements = [(rule, v["problems"], js) for rule, v, js in zip(normalised, verdicts, browser) if v["problems"] != js]
+    plugin = [v["problems"] for v in verdicts]
+    pairs = zip(normalised, plugin, browser, strict=True)
+    disagreements = [(rule, php, js) for rule, php, js in pairs if php != js]
     assert disagreements == []
