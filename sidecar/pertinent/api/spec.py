@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import CONTENT_STATUSES, EVENT_TYPES, MAX_ID_LENGTH, MAX_SLOT_COUNT, SLOT_KINDS, SOURCES
+from ..domain import (
+    CONTENT_STATUSES,
+    EVENT_TYPES,
+    FALLBACKS,
+    MAX_ID_LENGTH,
+    MAX_SLOT_COUNT,
+    SLOT_KINDS,
+    SOURCES,
+)
 from .guard import MAX_BODY_DEPTH
 from .parse import MAX_META_BYTES, MAX_META_DEPTH, MAX_SLOTS
 
@@ -93,7 +101,9 @@ SCHEMAS = {
     "SlotDecision": obj({"kind": {"enum": list(SLOT_KINDS)}, "content_ids": STRS,
                          "scores": {"type": "array", "items": {"type": "number"}},
                          "items": {"type": "array", "items": obj({"id": STR, "title": STR, "url": STR})},
-                         "source": {"enum": list(SOURCES)}, "reason": STR},
+                         "source": {"enum": list(SOURCES)}, "reason": STR,
+                         "fallback": {"enum": [*FALLBACKS, None],
+                                      "description": "why a fallback stands in; null when none does"}},
                         ("kind", "content_ids", "scores", "items", "source", "reason")),
     "Decision": obj({"decision_id": STR, "model_version": {"type": ["string", "null"]}, "arm": STR,
                      "ttl": {"type": "integer"}, "cached": {"type": "boolean"},
@@ -113,6 +123,10 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
                                        f"{MAX_BODY_DEPTH} levels, ids outside the id rule",
                                   503: "a backend is unavailable"}.items()}
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
+# Public routes only (api/limits.py): a client address over PERTINENT_RATE_LIMIT; the server key is exempt.
+RESPONSES["E429"] = {**RESPONSES["E422"], "description": "too many requests from this address (rate_limited)",
+                     "headers": {"Retry-After": {"description": "seconds until the client may call again",
+                                                 "schema": {"type": "integer", "minimum": 1}}}}
 
 
 def paths() -> dict:
@@ -148,17 +162,17 @@ def paths() -> dict:
                 "type": "array", "description": "one entry per refused event (the others are stored): its "
                 "index, the field at fault and the reason, with the codes of a 422 or no_consent",
                 "items": obj({"index": {"type": "integer"}, "field": STR, "reason": STR, "message": STR})}}),
-                "202"), **errors(*BODY_ERRORS)},
+                "202"), **errors(*BODY_ERRORS, 429)},
             PUBLIC, requestBody=body(obj({"events": {"type": "array", "items": ref("Event")},
                                           "consent": {"type": "boolean", "default": True}}, ("events",)),
                                      text_plain=True))},
         "/v1/decide": {"post": op("Choose content for every slot of a page",
-                                  {**ok("a decision per slot", ref("Decision")), **errors(*BODY_ERRORS)},
+                                  {**ok("a decision per slot", ref("Decision")), **errors(*BODY_ERRORS, 429)},
                                   PUBLIC,
                                   requestBody=body(ref("DecideRequest"), text_plain=True))},
         "/v1/recommendations": {"get": op(
             "Related / next-best content", {**ok("recommended items", ref("SlotDecision")),
-                                            **errors(401, 403, 422)}, PUBLIC,
+                                            **errors(401, 403, 422, 429)}, PUBLIC,
             parameters=[{"name": "visitor_id", "in": "query", "schema": STR},
                         {"name": "content_id", "in": "query", "schema": STR},
                         {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
