@@ -39,15 +39,15 @@ function pertinent_register_hooks() {
 	add_action( 'clean_post_cache', 'pertinent_flush_variants' );
 	add_action( 'updated_post_meta', 'pertinent_flush_variants_meta', 10, 2 );
 	add_action( 'added_post_meta', 'pertinent_flush_variants_meta', 10, 2 );
+	add_filter( 'cron_schedules', 'pertinent_cron_schedules' ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected -- the sniff cannot see the callback in catalog-sync.php: a one-minute retry tick, intended; it does nothing when the queue is empty.
+	add_action( 'pertinent_sync_retry', 'pertinent_sync_retry' );
+	add_action( 'pertinent_bulk_sync', 'pertinent_bulk_sync_batch' );
+	add_filter( 'posts_where', 'pertinent_bulk_posts_where', 10, 2 );
 
 	// Targeting rules: refused, never stored, when the schema rejects them (REST answers 400 first).
 	add_filter( 'add_post_metadata', 'pertinent_refuse_invalid_targeting', 10, 4 );
 	add_filter( 'update_post_metadata', 'pertinent_refuse_invalid_targeting', 10, 4 );
 	add_filter( 'rest_pre_insert_' . PERTINENT_VARIANT_TYPE, 'pertinent_rest_pre_insert_variant', 10, 2 );
-	add_filter( 'cron_schedules', 'pertinent_cron_schedules' ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected -- the sniff cannot see the callback in catalog-sync.php: a one-minute retry tick, intended; it does nothing when the queue is empty.
-	add_action( 'pertinent_sync_retry', 'pertinent_sync_retry' );
-	add_action( 'pertinent_bulk_sync', 'pertinent_bulk_sync_batch' );
-	add_filter( 'posts_where', 'pertinent_bulk_posts_where', 10, 2 );
 
 	// Privacy.
 	add_action( 'wp_login', 'pertinent_link_visitor_on_login', 10, 2 );
