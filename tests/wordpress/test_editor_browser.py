@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.wordpress.harness import ALL_WORDPRESS
+
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress, pytest.mark.browser]
+# The editor, the variant form included, on the oldest and the newest WordPress the plugin supports.
+wordpress_versions = ALL_WORDPRESS
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "wordpress"
 
 EDITOR_READY = ("window.wp && wp.data && wp.blocks && wp.data.select('core/editor')"
@@ -83,7 +87,12 @@ def _variant_form_ready(page, url: str) -> None:
             wp.data.dispatch('core/edit-post').toggleFeature('welcomeGuide');
         }
     }""")
-    page.locator("#pertinent-targeting-form .pertinent-targeting__add-rule").wait_for(timeout=30_000)
+    # WordPress 6.8+ folds meta boxes into a "Meta Boxes" pane under the canvas: open it, as an editor does.
+    presenter = page.locator(".edit-post-meta-boxes-main__presenter button[aria-expanded='false']")
+    form = page.locator("#pertinent-targeting-form .pertinent-targeting__add-rule")
+    if presenter.count() and not form.is_visible():
+        presenter.first.evaluate("b => b.click()")  # its pane edge overlaps it for a pointer click
+    form.wait_for(timeout=30_000)
 
 
 def _add_condition(page, rule, key: str):
