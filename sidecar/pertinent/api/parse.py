@@ -17,6 +17,8 @@ from ..domain import (
     PageContext,
     SlotRequest,
 )
+from ..decision.rule_schema import TARGETING
+from .contract.errors import validate
 from .fields import MAX_ID, MAX_TEXT, Fields, invalid
 from .guard import depth_of
 
@@ -29,8 +31,6 @@ MAX_SLOTS = 20
 MAX_CANDIDATES = 1000
 # Events from clocks that run a little fast are fine; a day ahead is a bug or a forgery.
 FUTURE_SLACK = timedelta(days=1)
-WHEN_STRINGS = ("utm_source", "utm_medium", "utm_campaign", "referrer_contains", "device", "segment", "role")
-WHEN_INTS = ("visit_count_min", "visit_count_max")
 FILTER_KEYS = ("type", "tags", "categories")
 
 
@@ -50,7 +50,7 @@ def parse_content(raw, content_id: str, path: str = "") -> ContentItem:
         status=f.str("status", default="publish", choices=CONTENT_STATUSES),
         published_at=f.time("published_at"),
         modified_at=f.time("modified_at"),
-        targeting=[_rule(Fields(r, f"{f.at('targeting')}[{i}]")) for i, r in enumerate(f.list("targeting"))],
+        targeting=_targeting(f),
         starts_at=f.time("starts_at"),
         ends_at=f.time("ends_at"),
     )
@@ -69,28 +69,10 @@ def _meta(f: Fields) -> dict:
     return meta
 
 
-def _rule(f: Fields) -> dict:
-    """A pin/exclude rule. Unknown conditions are refused: silently ignoring one would widen the rule."""
-    when = f.obj("when")
-    unknown = set(when.value) - set(WHEN_STRINGS) - set(WHEN_INTS) - {"hours", "days"}
-    if unknown:
-        raise invalid(when.at(sorted(unknown)[0]), "unknown targeting condition", "unknown_field")
-    cond = {k: when.str(k, max_len=500) for k in WHEN_STRINGS if when.has(k)}
-    cond.update({k: when.int(k, lo=0, hi=1_000_000) for k in WHEN_INTS if when.has(k)})
-    if when.has("hours"):
-        hours = when.value["hours"]
-        if not (isinstance(hours, list) and len(hours) == 2
-                and all(isinstance(h, int) and not isinstance(h, bool) and 0 <= h <= 24 for h in hours)):
-            raise invalid(when.at("hours"), "expected [start, end] hours between 0 and 24")
-        cond["hours"] = hours
-    if when.has("days"):
-        days = when.value["days"]
-        if not (isinstance(days, list) and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6
-                                               for d in days)):
-            raise invalid(when.at("days"), "expected a list of weekdays 0 (Monday) to 6")
-        cond["days"] = days
-    return {"action": f.str("action", required=True, choices=("pin", "exclude")), "when": cond,
-            "slots": f.strs("slots")}
+def _targeting(f: Fields) -> list[dict]:
+    """Pin/exclude rules, under the one rule model (decision/rule_schema.py): what it accepts compiles."""
+    rules = validate(TARGETING, f.value.get("targeting") or [], f.at("targeting"))
+    return [rule.to_stored() for rule in rules]
 
 
 def parse_event(raw, path: str, now: datetime) -> Event:
