@@ -35,7 +35,7 @@ def compiles(rule) -> bool:
 def test_the_plugin_schema_file_is_the_models_export():
     committed = json.loads(SCHEMA_FILE.read_text())
     assert committed == json_schema(), (
-        "stale: run `python -m pertinent.decision.rule_schema > wp-plugin/pertinent/schema/targeting-rules.json`")
+        f"stale: run `python -m pertinent.decision.rule_schema > {SCHEMA_FILE}`")
 
 
 def test_the_exported_schema_is_valid_draft_2020_12():
@@ -58,7 +58,8 @@ def test_more_than_twenty_rules_or_duplicate_slots_are_refused():
     with pytest.raises(ValidationError):
         TARGETING.validate_python([{"action": "pin"}] * 21)
     assert not accepts({"action": "pin", "slots": ["hero", "hero"]})
-    assert accepts({"action": "exclude", "slots": ["hero", "aside"], "when": {"hours": [22, 6], "days": [5, 6]}})
+    assert accepts({"action": "exclude", "slots": ["hero", "aside"],
+                    "when": {"hours": [22, 6], "days": [5, 6]}})
 
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.integers(),
@@ -68,9 +69,11 @@ SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.integers()
 JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8)
 # Per condition, values around the contract's edges (hours 23/24, equal pairs, blank strings)...
-TEXTS = st.one_of(st.sampled_from(["mobile", " ", "", "\x1c", "x" * 200, "x" * 201, 7, ["a"]]), st.text(max_size=4))
+TEXTS = st.one_of(st.sampled_from(["mobile", " ", "", "\x1c", "x" * 200, "x" * 201, 7, ["a"]]),
+                  st.text(max_size=4))
 COUNTS = st.one_of(st.integers(-1, 3), st.sampled_from([999_999, 1_000_000, 1_000_001, True, 2.5, "3"]))
-EDGE = {**{name: TEXTS for name in CONDITIONS if name not in ("visit_count_min", "visit_count_max", "hours", "days")},
+NUMERIC = ("visit_count_min", "visit_count_max", "hours", "days")
+EDGE = {**{name: TEXTS for name in CONDITIONS if name not in NUMERIC},
         "visit_count_min": COUNTS, "visit_count_max": COUNTS,
         "hours": st.lists(st.integers(-1, 25) | st.sampled_from([True, 3.5]), min_size=1, max_size=3),
         "days": st.lists(st.integers(-1, 7) | st.just(False), max_size=8)}

@@ -1,5 +1,5 @@
 """The one definition of an item's targeting rules: a pydantic model the API validates with, and the
-JSON Schema exported from it that the WordPress plugin ships (wp-plugin/pertinent/schema/targeting-rules.json).
+JSON Schema exported from it that the WordPress plugin ships (schema/targeting-rules.json).
 
 It is deliberately stricter than `rules.compile_rule` (a single string per text condition, bounded
 lengths): anything it accepts compiles, so a rule an editor saved is a rule that fires.
@@ -60,10 +60,17 @@ Days = Annotated[
 ]
 
 
+def _no_defaults(schema: dict) -> None:
+    # An absent condition is not "a condition equal to null": the schema says only what may be sent
+    # (and `default` is outside the plugin validator's JSON-Schema subset).
+    for prop in schema.get("properties", {}).values():
+        prop.pop("default", None)
+
+
 class When(BaseModel):
     """Conditions that must all hold; none means always."""
 
-    model_config = ConfigDict(extra="forbid", title="when")
+    model_config = ConfigDict(extra="forbid", title="when", json_schema_extra=_no_defaults)
 
     utm_source: Text = None
     utm_medium: Text = None
@@ -81,7 +88,7 @@ class When(BaseModel):
 class TargetingRule(BaseModel):
     """One rule: pin or exclude this item in some slots (all when none) when the conditions hold."""
 
-    model_config = ConfigDict(extra="forbid", title="rule")
+    model_config = ConfigDict(extra="forbid", title="rule", json_schema_extra=_no_defaults)
 
     action: Literal["pin", "exclude"] = Field(
         description="pin: show this item in the slot when the conditions hold; exclude: never show it then.")
@@ -99,18 +106,9 @@ TargetingRules = Annotated[list[TargetingRule], Field(max_length=MAX_RULES)]
 TARGETING = TypeAdapter(TargetingRules)
 
 
-def _clean(node):
-    """Drop the `default`s pydantic writes: outside the plugin validator's JSON-Schema subset."""
-    if isinstance(node, dict):
-        return {k: _clean(v) for k, v in node.items() if k != "default"}
-    if isinstance(node, list):
-        return [_clean(v) for v in node]
-    return node
-
-
 def json_schema() -> dict:
     """The exported JSON Schema (draft 2020-12) of an item's `targeting` list."""
-    schema = _clean(TARGETING.json_schema())
+    schema = TARGETING.json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "Targeting rules",
             "description": "An item's pin/exclude rules. One definition: the sidecar's API validates "
