@@ -1,4 +1,6 @@
-"""Decide-request parse time (guard + model), timeit over a realistic body: `python tests/api/decide_parse_timing.py`.
+"""Decide-request parse time (guard + model), timeit over a realistic body.
+
+Run `PYTHONPATH=sidecar python tests/api/decide_parse_timing.py`.
 
 Not a test (no timing assertions): run it before and after a change to the decide contract.
 """
@@ -6,6 +8,8 @@ import json
 import timeit
 
 from pertinent.api import guard
+from pertinent.api.contract.decide import parse_decide
+
 BODY = json.dumps({
     "visitor_id": "v_3f9a2c1e8b7d4a6f", "session_id": "s_19ab77c2",
     "context": {"url": "https://site.test/blog/spring-sale?utm_source=newsletter", "content_id": 1234,
@@ -16,7 +20,6 @@ BODY = json.dumps({
               {"name": "cta", "kind": "cta", "count": 1, "filters": {"type": ["cta"], "tags": ["spring"]}},
               {"name": "read-next", "kind": "read_next", "count": 5, "filters": {"categories": ["blog"]}}],
 }).encode()
-from pertinent.api.contract.decide import parse_decide
 
 
 def once():

@@ -49,6 +49,9 @@ def test_text_plain_is_only_accepted_where_browsers_need_it(client, server):
     ({"slots": [{"name": "a", "candidates": [1, None]}]}, "slots[0].candidates[1]"),
     ({"slots": [{"name": "a", "filters": {"colour": ["red"]}}]}, "slots[0].filters.colour"),
     ({"slots": [{"name": "a"}], "context": {"consent": "yes"}}, "context.consent"),
+    # null is not "unknown, assume yes": a client unsure of consent must say false.
+    ({"slots": [{"name": "a"}], "context": {"consent": None}}, "context.consent"),
+    ({"slots": [{"name": " "}]}, "slots[0].name"),
     ({"slots": [{"name": "a"}], "context": {"visit_count": -1}}, "context.visit_count"),
     ({"slots": [{"name": "a"}], "context": "home"}, "context"),
     ([1, 2], "body"),

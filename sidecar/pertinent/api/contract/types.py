@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, PlainValidator, StrictInt, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ...domain import MAX_ID_LENGTH, id_problem, text_problem
+from ...domain import ID_PATTERN, MAX_ID_LENGTH, id_problem, text_problem
 from ...errors import ValidationError
 
 # Where a model's schema points at another's: the OpenAPI document's components (schemas.py).
@@ -57,13 +57,14 @@ def check_id(raw, where: str) -> str:
         raise ValidationError(exc.type, exc.message(), field=where) from None
 
 
-_ID_SCHEMA = {"type": ["string", "integer"], "maxLength": MAX_ID_LENGTH,
+_ID_SCHEMA = {"type": ["string", "integer"], "maxLength": MAX_ID_LENGTH, "pattern": ID_PATTERN,
               "description": f"an id ({ID_RULE}); integers (WordPress post ids) read as strings"}
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({**_ID_SCHEMA, "minLength": 1})]
 OptionalId = Annotated[str | None, PlainValidator(_optional_id),
                        WithJsonSchema({**_ID_SCHEMA, "type": ["string", "integer", "null"],
                                        "description": f"{_ID_SCHEMA['description']}; null or '' is absent"})]
-PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "description": f"an id: {ID_RULE}"}
+PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": ID_PATTERN,
+           "description": f"an id: {ID_RULE}"}
 
 
 def _time(raw) -> datetime | None:

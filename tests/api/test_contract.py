@@ -1,0 +1,98 @@
+"""/openapi.json and the API draw the same line: a body the document allows is accepted, one it refuses
+is a 422, and every answer fits the response schema the document gives (nullable fields included)."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+SLOT = {"name": "hero"}
+
+
+def validator(doc: dict, schema: dict) -> jsonschema.Draft202012Validator:
+    """A validator for `schema` whose #/components/... references resolve inside the document."""
+    return jsonschema.Draft202012Validator({**schema, "components": doc["components"]})
+
+
+def request_schema(doc, path, method) -> dict:
+    return doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+
+
+def response_schema(doc, path, method, status) -> dict:
+    return doc["paths"][path][method]["responses"][str(status)]["content"]["application/json"]["schema"]
+
+
+@pytest.mark.parametrize("path, method, body", [
+    ("/v1/decide", "post", {"slots": [SLOT], "context": {"consent": None}}),
+    ("/v1/decide", "post", {"slots": [SLOT], "context": {"consent": False, "url": "", "segment": None}}),
+    ("/v1/decide", "post", {"slots": [{"name": ""}]}),
+    ("/v1/decide", "post", {"slots": [{"name": " "}]}),
+    ("/v1/decide", "post", {"slots": [SLOT], "visitor_id": ""}),
+    ("/v1/decide", "post", {"slots": [SLOT], "visitor_id": "a/b"}),
+    ("/v1/decide", "post", {"slots": [{"name": "hero", "count": True}]}),
+    ("/v1/decide", "post", {"slots": [{"name": "hero", "candidates": [7, "8"]}]}),
+    ("/v1/events", "post", {"events": [], "consent": None}),
+    ("/v1/events", "post", {"events": [{"type": "view", "visitor_id": "v"}], "consent": True}),
+    ("/v1/content/{content_id}", "put", {"published_at": "", "starts_at": None, "title": ""}),
+    ("/v1/content/{content_id}", "put", {"published_at": 1767225600, "tags": "one"}),
+    ("/v1/content/{content_id}", "put", {"targeting": [{"action": "pin", "when": {"hours": [5, 5]}}]}),
+    ("/v1/content/{content_id}", "put", {"targeting": [{"action": "pin", "when": {"days": []}}]}),
+    ("/v1/content/{content_id}", "put", {"targeting": [{"action": "pin", "slots": [""]}]}),
+    ("/v1/content/{content_id}", "put", {"status": None, "meta": {"topics": ["a"], "free": {"x": 1}}}),
+    ("/v1/content/bulk", "post", {"items": [{"id": "a"}, {"id": ""}]}),
+    ("/v1/content/bulk", "post", {"items": [{"id": 12, "title": "twelve"}]}),
+])
+def test_the_document_and_the_api_accept_the_same_bodies(client, server, path, method, body):
+    doc = client.get("/openapi.json").json
+    allowed = validator(doc, request_schema(doc, path, method)).is_valid(body)
+    url = path.replace("{content_id}", "c1")
+    answer = client.open(url, method=method.upper(), json=body, headers=server)
+    assert answer.status_code < 300 if allowed else answer.status_code == 422, (allowed, answer.json)
+
+
+def assert_fits(doc, path, method, status, answer):
+    assert answer.status_code == status, answer.json
+    validator(doc, response_schema(doc, path, method, status)).validate(answer.json)
+
+
+def test_answers_fit_their_documented_schemas_nulls_included(client, server):
+    doc = client.get("/openapi.json").json
+    stored = client.put("/v1/content/c1", json={"title": "Hi"}, headers=server)
+    assert stored.json["published_at"] is None  # the case the old document typed as a string
+    assert_fits(doc, "/v1/content/{content_id}", "put", 200, stored)
+    assert_fits(doc, "/v1/content/{content_id}", "get", 200, client.get("/v1/content/c1", headers=server))
+    assert_fits(doc, "/v1/content/bulk", "post", 200,
+                client.post("/v1/content/bulk", json={"items": [{"id": "c2"}]}, headers=server))
+    decided = client.post("/v1/decide", json={"slots": [SLOT]}, headers=server)
+    assert_fits(doc, "/v1/decide", "post", 200, decided)
+    events = {"events": [{"type": "view", "visitor_id": "v"}, {"type": "nope", "visitor_id": "v"}]}
+    assert_fits(doc, "/v1/events", "post", 202, client.post("/v1/events", json=events, headers=server))
+    assert_fits(doc, "/v1/recommendations", "get", 200,
+                client.get("/v1/recommendations?content_id=c1", headers=server))
+    erased = client.delete("/v1/visitors/v", headers=server)
+    assert_fits(doc, "/v1/visitors/{visitor_id}", "delete", 200, erased)
+    deleted = client.delete("/v1/content/c1", headers=server)
+    assert_fits(doc, "/v1/content/{content_id}", "delete", 200, deleted)
+
+
+def test_errors_fit_the_error_schema_and_their_statuses_are_listed(client, server):
+    doc = client.get("/openapi.json").json
+    long_id = "x" * 192
+    answer = client.get(f"/v1/content/{long_id}", headers=server)
+    assert answer.status_code == 422 and "422" in doc["paths"]["/v1/content/{content_id}"]["get"]["responses"]
+    validator(doc, {"$ref": "#/components/schemas/Error"}).validate(answer.json)
+    for item in doc["paths"].values():
+        for method, operation in item.items():
+            if method != "parameters":
+                assert {"414", "431"} <= set(operation["responses"]), method
+
+
+def test_a_batch_with_consent_null_is_refused_whole(client, server):
+    answer = client.post("/v1/events", json={"events": [{"type": "view", "visitor_id": "v"}], "consent": None},
+                         headers=server)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "consent"
+
+
+def test_the_events_array_documents_its_items(client):
+    doc = client.get("/openapi.json").json
+    events = doc["components"]["schemas"]["EventBatch"]["properties"]["events"]
+    assert events["items"] == {"$ref": "#/components/schemas/Event"}
