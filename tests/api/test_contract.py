@@ -87,8 +87,8 @@ def test_errors_fit_the_error_schema_and_their_statuses_are_listed(client, serve
 
 
 def test_a_batch_with_consent_null_is_refused_whole(client, server):
-    answer = client.post("/v1/events", json={"events": [{"type": "view", "visitor_id": "v"}], "consent": None},
-                         headers=server)
+    batch = {"events": [{"type": "view", "visitor_id": "v"}], "consent": None}
+    answer = client.post("/v1/events", json=batch, headers=server)
     assert answer.status_code == 422 and answer.json["error"]["field"] == "consent"
 
 
