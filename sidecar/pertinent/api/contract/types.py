@@ -67,6 +67,10 @@ PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "patter
            "description": f"an id: {ID_RULE}"}
 
 
+# Epoch numbers above 1e11 are milliseconds; this many is in the year 9892, near datetime's end.
+MAX_EPOCH = 250_000_000_000_000
+
+
 def _time(raw) -> datetime | None:
     """An ISO 8601 string or epoch seconds (milliseconds too), as an aware UTC datetime; naive ISO is UTC."""
     if raw is None or raw == "":
@@ -74,8 +78,8 @@ def _time(raw) -> datetime | None:
     if isinstance(raw, bool):
         raise PydanticCustomError("invalid_type", "expected an ISO 8601 time or epoch seconds")
     if isinstance(raw, (int, float)):
-        if not math.isfinite(raw) or raw < 0:
-            raise PydanticCustomError("invalid_value", "expected epoch seconds")
+        if not math.isfinite(raw) or not 0 <= raw <= MAX_EPOCH:
+            raise PydanticCustomError("out_of_range", f"expected epoch seconds (or ms) from 0 to {MAX_EPOCH}")
         # Browsers' Date.now() is in milliseconds; seconds this large would be thousands of years away.
         seconds = raw / 1000 if raw > 1e11 else raw
         try:
@@ -91,10 +95,11 @@ def _time(raw) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-Time = Annotated[datetime | None, PlainValidator(_time),
-                 WithJsonSchema({"type": ["string", "number", "null"], "maxLength": 64, "minimum": 0,
-                                 "description": "ISO 8601 time (UTC when no offset) or epoch seconds; "
-                                                "null or '' when absent"})]
+Time = Annotated[datetime | None, PlainValidator(_time), WithJsonSchema({
+    "anyOf": [{"type": "string", "format": "date-time", "maxLength": 64}, {"const": ""},
+              {"type": "number", "minimum": 0, "maximum": MAX_EPOCH}, {"type": "null"}],
+    "description": "ISO 8601 time (RFC 3339; UTC when no offset; a date alone is midnight UTC), or epoch "
+                   "seconds (milliseconds above 1e11); null or '' when absent"})]
 
 
 def Text(max_length: int):  # noqa: N802 - a type factory, read like a type: Text(200)
