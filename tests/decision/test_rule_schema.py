@@ -69,8 +69,8 @@ SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.integers()
 JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=8)
 # Per condition, values around the contract's edges (hours 23/24, equal pairs, blank strings)...
-TEXTS = st.one_of(st.sampled_from(["mobile", " ", "", "\x1c", "x" * 200, "x" * 201, 7, ["a"]]),
-                  st.text(max_size=4))
+TEXTS = st.one_of(st.sampled_from(["mobile", " ", "", "\x1c", "a\x00", " \x00 ", "x" * 200, "x" * 201, 7,
+                                   ["a"]]), st.text(max_size=4))
 COUNTS = st.one_of(st.integers(-1, 3), st.sampled_from([999_999, 1_000_000, 1_000_001, True, 2.5, "3"]))
 NUMERIC = ("visit_count_min", "visit_count_max", "hours", "days")
 EDGE = {**{name: TEXTS for name in CONDITIONS if name not in NUMERIC},

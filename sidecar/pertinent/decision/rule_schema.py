@@ -20,7 +20,7 @@ SCHEMA_ID = "https://pertinent.dev/schema/targeting-rules.json"
 
 
 def _not_blank(text: str) -> str:
-    # The pattern \S is what other validators (PHP, the editor) check; str.strip() is what
+    # The pattern is what other validators (PHP, the editor) check; str.strip() is what
     # compile_rule checks. Python counts a few more characters as space (\x1c-\x1f), so both hold here.
     if not text.strip():
         raise PydanticCustomError("invalid_value", "must hold a non-space character")
@@ -39,10 +39,12 @@ def _hours_differ(hours: tuple[int, int]) -> tuple[int, int]:
     return hours
 
 
-Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200, pattern=r"\S"),
+# A non-space character and no NUL (which no store keeps): ECMA-262, PCRE, Python and Rust read it alike.
+HAS_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200, pattern=HAS_TEXT),
                  AfterValidator(_not_blank)]
 # A slot's name, as in a decide request's slots[].name (the decide request uses this same type).
-SlotName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64, pattern=r"\S"),
+SlotName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64, pattern=HAS_TEXT),
                      AfterValidator(_not_blank),
                      Field(description="A slot's name, as in a decide request's slots[].name.")]
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, PlainValidator, StrictInt, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ...domain import ID_PATTERN, MAX_ID_LENGTH, id_problem, text_problem
+from ...domain import ID_PATTERN, MAX_ID_LENGTH, STORABLE_TEXT_PATTERN, id_problem, text_problem
 from ...errors import ValidationError
 
 # Where a model's schema points at another's: the OpenAPI document's components (schemas.py).
@@ -103,8 +103,12 @@ Time = Annotated[datetime | None, PlainValidator(_time), WithJsonSchema({
 
 
 def Text(max_length: int):  # noqa: N802 - a type factory, read like a type: Text(200)
-    """An optional string of at most `max_length` characters (null when absent)."""
-    return Annotated[str | None, StringConstraints(strict=True, max_length=max_length)]
+    """An optional string of at most `max_length` characters (null when absent).
+
+    The pattern is documentation: the body guard has already refused NUL and lone surrogates.
+    """
+    return Annotated[str | None, StringConstraints(strict=True, max_length=max_length),
+                     Field(json_schema_extra={"pattern": STORABLE_TEXT_PATTERN})]
 
 
 def _one_or_many(raw):
@@ -112,7 +116,7 @@ def _one_or_many(raw):
     return [raw] if isinstance(raw, str) else raw
 
 
-_LABEL = {"type": "string", "maxLength": 200}
+_LABEL = {"type": "string", "maxLength": 200, "pattern": STORABLE_TEXT_PATTERN}
 Labels = Annotated[Annotated[list[Annotated[str, StringConstraints(strict=True, max_length=200)]],
                              Field(max_length=200)] | None,
                    BeforeValidator(_one_or_many),
