@@ -3,15 +3,16 @@ accepts, the decision core compiles (so no saved rule is silently dropped)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pertinent.decision.rule_schema import TARGETING, TargetingRule, json_schema
+from pertinent.decision.rule_schema import HAS_TEXT, TARGETING, TargetingRule, Text, json_schema
 from pertinent.decision.rules import CONDITIONS, compile_rule
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 SCHEMA_FILE = Path(__file__).parents[2] / "wp-plugin/pertinent/schema/targeting-rules.json"
 
@@ -52,6 +53,26 @@ def test_rules_outside_the_contract_are_refused(when):
     rule = {"action": "pin", "when": when}
     assert not accepts(rule)
     assert not jsonschema.Draft202012Validator(json_schema()).is_valid([rule])
+
+
+def test_the_text_pattern_is_exactly_what_compile_rule_calls_a_non_space():
+    # Python's re (the exported file, as jsonschema reads it) over every code point, and pydantic's
+    # Rust regex (the API) over the BMP's first blocks: a one-character text is text iff not str.isspace.
+    # (node and PHP agree as well: checked by hand when SPACE was written.)
+    text = TypeAdapter(Text)
+    for point in range(0x110000):
+        if 0xD800 <= point <= 0xDFFF:
+            continue
+        char = chr(point)
+        expected = not char.isspace() and char != "\x00"
+        assert bool(re.search(HAS_TEXT, char)) == expected, hex(point)
+        if point < 0x3100:
+            try:
+                text.validate_python(char)
+            except ValidationError:
+                assert not expected, hex(point)
+            else:
+                assert expected, hex(point)
 
 
 def test_more_than_twenty_rules_or_duplicate_slots_are_refused():

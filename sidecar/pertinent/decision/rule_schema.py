@@ -19,14 +19,6 @@ MAX_COUNT = 1_000_000
 SCHEMA_ID = "https://pertinent.dev/schema/targeting-rules.json"
 
 
-def _not_blank(text: str) -> str:
-    # The pattern is what other validators (PHP, the editor) check; str.strip() is what
-    # compile_rule checks. Python counts a few more characters as space (\x1c-\x1f), so both hold here.
-    if not text.strip():
-        raise PydanticCustomError("invalid_value", "must hold a non-space character")
-    return text
-
-
 def _unique(values: list) -> list:
     if len(set(values)) != len(values):
         raise PydanticCustomError("duplicate", "holds the same value twice")
@@ -39,13 +31,14 @@ def _hours_differ(hours: tuple[int, int]) -> tuple[int, int]:
     return hours
 
 
-# A non-space character and no NUL (which no store keeps): ECMA-262, PCRE, Python and Rust read it alike.
-HAS_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
-Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200, pattern=HAS_TEXT),
-                 AfterValidator(_not_blank)]
+# What compile_rule's str.strip() removes (str.isspace), listed literally: \s differs between
+# ECMA-262, PCRE, Python and Rust, and they share no escape past \xff, but all read literal characters.
+SPACE = "\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A character that is not a space, and no NUL (which no store keeps).
+HAS_TEXT = f"^[^\\x00]*[^\\x00{SPACE}][^\\x00]*$"
+Text = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=200, pattern=HAS_TEXT)]
 # A slot's name, as in a decide request's slots[].name (the decide request uses this same type).
 SlotName = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64, pattern=HAS_TEXT),
-                     AfterValidator(_not_blank),
                      Field(description="A slot's name, as in a decide request's slots[].name.")]
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 Hours = Annotated[
@@ -64,9 +57,11 @@ Days = Annotated[
 
 def _no_defaults(schema: dict) -> None:
     # An absent condition is not "a condition equal to null": the schema says only what may be sent
-    # (and `default` is outside the plugin validator's JSON-Schema subset).
+    # (and `default` is outside the plugin validator's JSON-Schema subset). pydantic's per-field titles
+    # ("Utm Source") say nothing the property name does not.
     for prop in schema.get("properties", {}).values():
         prop.pop("default", None)
+        prop.pop("title", None)
 
 
 class When(BaseModel):
@@ -108,9 +103,34 @@ TargetingRules = Annotated[list[TargetingRule], Field(max_length=MAX_RULES)]
 TARGETING = TypeAdapter(TargetingRules)
 
 
+def _plugin_layout(schema: dict) -> dict:
+    """pydantic's schema in the layout the plugin's file has had from the start: the rule and its `when`
+    inline (pydantic puts each model under $defs), the shared value types under $defs by name."""
+    models = schema.pop("$defs")
+    shared = {name: TypeAdapter(kind).json_schema() for name, kind in SHARED_TYPES.items()}
+
+    def walk(node):
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:  # a model: inline it (rules do not nest, so this ends)
+            model = models[node["$ref"].rsplit("/", 1)[1]]
+            return walk({**model, **{k: v for k, v in node.items() if k != "$ref"}})
+        for name, value in shared.items():
+            if node == value:
+                return {"$ref": f"#/$defs/{name}"}
+        return {k: walk(v) for k, v in node.items()}
+
+    return {**walk(schema), "$defs": shared}
+
+
+SHARED_TYPES = {"text": Text, "count": Count, "slot_name": SlotName}
+
+
 def json_schema() -> dict:
     """The exported JSON Schema (draft 2020-12) of an item's `targeting` list."""
-    schema = TARGETING.json_schema()
+    schema = _plugin_layout(TARGETING.json_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID,
             "title": "Targeting rules",
             "description": "An item's pin/exclude rules. One definition: the sidecar's API validates "
