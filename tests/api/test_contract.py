@@ -68,6 +68,13 @@ def test_answers_fit_their_documented_schemas_nulls_included(client, server):
     assert_fits(doc, "/v1/events", "post", 202, client.post("/v1/events", json=events, headers=server))
     assert_fits(doc, "/v1/recommendations", "get", 200,
                 client.get("/v1/recommendations?content_id=c1", headers=server))
+    assert_fits(doc, "/healthz", "get", 200, client.get("/healthz"))
+    assert_fits(doc, "/readyz", "get", 200, client.get("/readyz"))
+    started = client.post("/v1/experiments", json={"name": "spring"}, headers=server)
+    assert_fits(doc, "/v1/experiments", "post", 201, started)
+    assert_fits(doc, "/v1/experiments", "get", 200, client.get("/v1/experiments", headers=server))
+    stopped = client.post(f"/v1/experiments/{started.json['id']}/stop", headers=server)
+    assert_fits(doc, "/v1/experiments/{experiment_id}/stop", "post", 200, stopped)
     erased = client.delete("/v1/visitors/v", headers=server)
     assert_fits(doc, "/v1/visitors/{visitor_id}", "delete", 200, erased)
     deleted = client.delete("/v1/content/c1", headers=server)

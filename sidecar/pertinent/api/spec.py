@@ -4,6 +4,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ..domain import MAX_SLOT_COUNT
+from ..decision.rule_schema import HAS_TEXT
 from ..experiments.definition import EXPERIMENT_ARMS
 from .contract.schemas import components, ref
 from .contract.types import PATH_ID
@@ -68,7 +69,7 @@ def paths() -> dict:
     item_id = [path_param("content_id")]
     visitor = [path_param("visitor_id")]
     return {
-        "/healthz": {"get": op("The process is alive", ok("alive", obj({"status": STR})))},
+        "/healthz": {"get": op("The process is alive", ok("alive", ref("Alive")))},
         "/readyz": {"get": op("Ready to serve: a model set is live and the store answers",
                               {**ok("ok or degraded (fallbacks only)", ref("Readiness")),
                                "503": {"description": "store unreachable",
@@ -128,20 +129,16 @@ def experiment_paths() -> dict:
     share = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
     arms = {"type": "object", "properties": {arm: share for arm in EXPERIMENT_ARMS}, "required": ["control"],
             "additionalProperties": False, "minProperties": 2, "description": "arm -> share; shares sum to 1"}
-    exp = obj({"id": STR, "name": STR, "arms": {"type": "object", "additionalProperties": {"type": "number"}},
-               "status": {"enum": ["running", "stopped"]}, "created_at": STR,
-               "stopped_at": {"type": ["string", "null"]}, "slots": {"type": "array", "items": STR},
-               "min_impressions": {"type": "integer"}},
-              ("id", "name", "arms", "status", "created_at", "stopped_at", "slots", "min_impressions"))
-    create = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"},
+    exp = ref("Experiment")
+    create = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
                   "id": PATH_ID, "arms": arms,
                   "slots": {"type": "array", "items": {"type": "string", "minLength": 1}},
                   "min_impressions": {"type": "integer", "minimum": 1}}, ("name",))
     one = [path_param("experiment_id")]
     return {
         "/v1/experiments": {
-            "get": op("Every experiment, newest first", {**ok("experiments", obj({"experiments": {
-                "type": "array", "items": exp}})), **errors(401, 403)}, SERVER),
+            "get": op("Every experiment, newest first",
+                      {**ok("experiments", ref("Experiments")), **errors(401, 403)}, SERVER),
             "post": op("Start an experiment (one runs at a time)", {**ok("created", exp, "201"),
                                                                      **errors(*BODY_ERRORS)}, SERVER,
                        requestBody=body(create))},

@@ -110,6 +110,27 @@ class Readiness(BaseModel):
     model_version: str | None = None
 
 
+class Experiment(BaseModel):
+    """An experiment as stored and answered (experiments/definition.py's to_doc)."""
+
+    id: str
+    name: str
+    arms: dict[str, float]
+    status: Literal["running", "stopped"]
+    created_at: datetime
+    stopped_at: datetime | None
+    slots: list[str]
+    min_impressions: int
+
+
+class Experiments(BaseModel):
+    experiments: list[Experiment]
+
+
+class Alive(BaseModel):
+    status: Literal["ok"]
+
+
 class VisitorExport(BaseModel):
     visitor_id: str
     events: list[dict]
@@ -121,4 +142,5 @@ class VisitorErased(BaseModel):
 
 
 RESPONSE_MODELS = (Error, StoredContentItem, ContentDeleted, ContentStored, EventsAccepted, SlotDecision,
-                   Decision, Recommendations, Readiness, VisitorExport, VisitorErased)
+                   Decision, Recommendations, Readiness, Alive, Experiment, Experiments, VisitorExport,
+                   VisitorErased)
