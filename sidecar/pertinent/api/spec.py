@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import MAX_SLOT_COUNT
 from ..decision.rule_schema import HAS_TEXT
+from ..domain import MAX_SLOT_COUNT
 from ..experiments.definition import EXPERIMENT_ARMS
 from .contract.schemas import components, ref
 from .contract.types import PATH_ID
