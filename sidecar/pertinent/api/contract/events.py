@@ -10,7 +10,6 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
-    StrictInt,
     TypeAdapter,
     WithJsonSchema,
 )
@@ -47,7 +46,7 @@ class Event(BaseModel):
     decision_id: OptionalId = None
     slot: Text(MAX_ID_LENGTH) = None
     arm: Text(64) = None
-    value: StrictInt | StrictFloat | None = None
+    value: StrictFloat | None = Field(None, description="seconds for dwell, an amount for conversion")
     context: EventContext | None = None
 
     def to_event(self, now: datetime, where: str) -> domain.Event:
@@ -59,7 +58,7 @@ class Event(BaseModel):
         return domain.Event(type=self.type, visitor_id=self.visitor_id, timestamp=timestamp,
                      content_id=self.content_id, session_id=self.session_id, decision_id=self.decision_id,
                      slot=self.slot or None, arm=self.arm or None,
-                     value=float(self.value) if self.value is not None else None, device=ctx.device or None,
+                     value=self.value, device=ctx.device or None,
                      referrer=referrer_host(ctx.referrer), country=ctx.country or None,
                      locale=ctx.locale or None, url_path=url_path(ctx.url))
 
