@@ -30,6 +30,7 @@ def response_schema(doc, path, method, status) -> dict:
     ("/v1/decide", "post", {"slots": [SLOT], "visitor_id": "a/b"}),
     ("/v1/decide", "post", {"slots": [{"name": "hero", "count": True}]}),
     ("/v1/decide", "post", {"slots": [{"name": "hero", "candidates": [7, "8"]}]}),
+    ("/v1/decide", "post", {"slots": [{"name": "hero", "kind": None, "count": None}]}),
     ("/v1/events", "post", {"events": [], "consent": None}),
     ("/v1/events", "post", {"events": [{"type": "view", "visitor_id": "v"}], "consent": True}),
     ("/v1/content/{content_id}", "put", {"published_at": "", "starts_at": None, "title": ""}),

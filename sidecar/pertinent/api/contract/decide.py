@@ -30,8 +30,8 @@ class SlotRequest(BaseModel):
     """One place on the page to fill."""
 
     name: SlotName
-    kind: Literal[SLOT_KINDS] = "recommendations"
-    count: Int(1, MAX_SLOT_COUNT) = 1
+    kind: Literal[SLOT_KINDS] | None = Field(None, description="recommendations when absent")
+    count: Int(1, MAX_SLOT_COUNT) = Field(None, description="1 when absent")
     candidates: list[Id] | None = Field(None, max_length=MAX_CANDIDATES)
     filters: Filters | None = None
 
@@ -81,7 +81,7 @@ def parse_decide(raw) -> domain.DecideRequest:
             raise ValidationError("duplicate", f"slot name {slot.name!r} is used twice",
                                   field=f"slots[{i}].name")
         seen.add(slot.name)
-    slots = [domain.SlotRequest(name=s.name, kind=s.kind, count=s.count,
+    slots = [domain.SlotRequest(name=s.name, kind=s.kind or "recommendations", count=s.count or 1,
                          candidates=s.candidates or [],
                          filters=s.filters.model_dump(exclude_none=True) if s.filters else {})
              for s in body.slots]
