@@ -2,8 +2,16 @@
 is a 422, and every answer fits the response schema the document gives (nullable fields included)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pertinent.api.contract.content import parse_bulk, parse_content
+from pertinent.api.contract.decide import parse_decide
+from pertinent.api.contract.events import parse_batch, parse_event
+from pertinent.errors import ValidationError
 
 SLOT = {"name": "hero"}
 
@@ -104,3 +112,27 @@ def test_the_events_array_documents_its_items(client):
     doc = client.get("/openapi.json").json
     events = doc["components"]["schemas"]["EventBatch"]["properties"]["events"]
     assert events["items"] == {"$ref": "#/components/schemas/Event"}
+
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", " ", "hero", "2026-03-02T10:00:00Z", "a/b", "..", "x" * 300, "pin", "view"])
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["slots", "name", "kind", "count", "candidates", "filters", "context", "consent",
+                         "utm", "visit_count", "events", "type", "visitor_id", "timestamp", "value", "title",
+                         "tags", "meta", "topics", "targeting", "action", "when", "hours", "days",
+                         "published_at", "items", "id", "status", "x"]), inner, max_size=5),
+    max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(VALUES)
+def test_any_json_is_parsed_or_refused_with_our_error_never_a_crash(raw):
+    now = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    for parse in (parse_decide, lambda r: parse_content(r, "1"), parse_bulk, parse_batch,
+                  lambda r: parse_event(r, "events[0]", now)):
+        try:
+            parse(raw)
+        except ValidationError as exc:
+            assert exc.code and exc.field, exc.to_dict()
