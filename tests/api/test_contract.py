@@ -126,8 +126,30 @@ VALUES = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(VALUES)
+
+
+def shaped(keys: tuple[str, ...], **fixed):
+    """Objects with some of `keys` (any JSON values) and the `fixed` ones: deep enough to reach each field."""
+    return st.fixed_dictionaries(fixed, optional={k: VALUES for k in keys})
+
+
+CONTEXT = shaped(("url", "content_id", "referrer", "utm", "device", "locale", "country", "consent",
+                  "visit_count", "segment", "logged_in_role"))
+SLOT_BODY = shaped(("kind", "count", "candidates"), name=st.sampled_from(["hero", "aside"]),
+                   filters=shaped(("type", "tags", "categories")))
+DECIDE_BODY = shaped(("visitor_id", "session_id"), slots=st.lists(SLOT_BODY, min_size=1, max_size=2),
+                     context=CONTEXT | VALUES)
+CONTENT_BODY = shaped(("title", "url", "type", "tags", "status", "published_at", "starts_at", "id"),
+                      meta=shaped(("topics", "audience", "free")) | VALUES,
+                      targeting=st.lists(shaped(("slots", "when"), action=st.sampled_from(["pin", "x"]))))
+EVENT_BODY = shaped(("timestamp", "content_id", "slot", "value", "arm"), type=st.sampled_from(["view", "x"]),
+                    visitor_id=st.sampled_from(["v", "", 3]), context=shaped(("url", "referrer", "consent")))
+BODIES = VALUES | DECIDE_BODY | CONTENT_BODY | EVENT_BODY | st.builds(lambda i: {"items": i}, st.lists(
+    CONTENT_BODY, max_size=2)) | st.builds(lambda e: {"events": e}, st.lists(EVENT_BODY, max_size=2))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BODIES)
 def test_any_json_is_parsed_or_refused_with_our_error_never_a_crash(raw):
     now = datetime(2026, 3, 2, tzinfo=timezone.utc)
     for parse in (parse_decide, lambda r: parse_content(r, "1"), parse_bulk, parse_batch,
