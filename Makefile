@@ -28,7 +28,7 @@ system-deps:  ## Debian packages the full suite needs (PHP, WordPress, MariaDB, 
 services:  ## start the local PostgreSQL and Redis if they are not running
 	bash scripts/services.sh
 
-lint: install  ## ruff over Python, php -l over the plugin, node --check over the snippet
+lint: install system-deps  ## ruff over Python, php -l and phpcs (WordPress standards) over the plugin, node --check over the snippet
 	$(BIN)/ruff check sidecar sdk/python tests bench scripts
 	bash scripts/lint-other.sh
 

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import requests
+from pertinent.config import load_config
+from pertinent.modelset.keys import signing_env
 
 from tests.support.net import free_port, wait_for_http
 
@@ -27,6 +29,8 @@ class BenchSidecar:
         self.env = {**os.environ, "PERTINENT_API_KEY": API_KEY, "PERTINENT_DATA_DIR": str(self.root / "data"),
                     "PERTINENT_MODELS_DIR": str(self.root / "models"), "PERTINENT_RELOAD_INTERVAL": "0.5",
                     "PERTINENT_BENCH": "1", "PERTINENT_LOG_LEVEL": "WARNING", **(env or {})}
+        # The bench writes model sets in this process (signed with its key): the server must verify with it.
+        self.env.update(signing_env(load_config()))
         for name in ("PROMETHEUS_MULTIPROC_DIR", "PERTINENT_STORE_URL", "PERTINENT_CACHE_URL"):
             if name not in (env or {}):
                 self.env.pop(name, None)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# php -l over the plugin and node --check over the snippet sources, once those parts exist.
+# php -l and the coding standards (scripts/phpcs.sh) over the plugin, node --check over the snippet sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d wp-plugin ] && find wp-plugin -name '*.php' | grep . >/dev/null; then
   find wp-plugin -name '*.php' -print0 | xargs -0 -n1 php -l >/dev/null
   echo "lint: php -l passed on $(find wp-plugin -name '*.php' | wc -l) files"
+  bash scripts/phpcs.sh
 fi
 if [ -f sdk/js/package-lock.json ]; then
   # The snippet's build and size tests need terser (a dev dependency): `npm ci` only when the lock is newer.

@@ -9,6 +9,7 @@ command -v php >/dev/null 2>&1 || pkgs+=(php-cli php-mysql php-curl php-xml php-
 [ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || pkgs+=(wordpress-theme-twentytwentyone)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
 command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
+command -v phpcs >/dev/null 2>&1 || pkgs+=(php-codesniffer)  # scripts/phpcs.sh; the standards come from ../shared/tools/phpcs
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs npm)
 command -v wrk >/dev/null 2>&1 || pkgs+=(wrk)  # the HTTP load generator of `make bench`

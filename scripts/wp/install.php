@@ -37,7 +37,8 @@ if ( ! is_blog_installed() ) {
 }
 update_option( 'permalink_structure', '/%postname%/' );
 update_option( 'blogdescription', '' );
-switch_theme( 'twentytwentyone' );
+// WP_THEME: a theme the release ships (WordPress 7.1 has no twentytwentyone).
+switch_theme( getenv( 'WP_THEME' ) ? getenv( 'WP_THEME' ) : 'twentytwentyone' );
 $wp_rewrite->init();
 $wp_rewrite->flush_rules( false );
 

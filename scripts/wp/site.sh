@@ -98,7 +98,8 @@ up() {
   local password="${WP_ADMIN_PASSWORD:-$(php -r 'echo bin2hex(random_bytes(8));')}"
   db_up
   if [ ! -d "$site" ]; then
-    cp -rL /usr/share/wordpress "$site"
+    # WP_SOURCE: another unpacked release (the suite's newest WordPress); Debian's package by default.
+    cp -rL "${WP_SOURCE:-/usr/share/wordpress}" "$site"
     rm -f "$site/.htaccess"
     # The plugin is linked, not copied: tests and the demo run the working tree's code.
     ln -sfn "$repo/wp-plugin/pertinent" "$site/wp-content/plugins/pertinent"

@@ -68,8 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         register(sub)
     from . import report, worker
     from .experiments import commands as experiment_commands
+    from .modelset import commands as model_commands
 
-    for part in (worker, report, experiment_commands):  # the closed loop: worker, report, experiments
+    # the closed loop: worker, report, experiments; and signing the model sets it serves
+    for part in (worker, report, experiment_commands, model_commands):
         part.register(sub)
     return parser
 

@@ -40,6 +40,11 @@ def demo_env() -> dict:
     env.pop("PERTINENT_STORE_URL", None)  # the demo never writes into a real store
     env.pop("PERTINENT_CACHE_URL", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    # The model set is trained (and signed) in this process: the server must verify with the same key.
+    from .config import load_config
+    from .modelset.keys import signing_env
+
+    env.update(signing_env(load_config()))
     return env
 
 

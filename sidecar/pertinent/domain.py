@@ -12,7 +12,10 @@ from datetime import datetime
 EVENT_TYPES = ("impression", "view", "click", "dwell", "conversion")
 SLOT_KINDS = ("banner", "cta", "recommendations", "read_next")
 CONTENT_STATUSES = ("publish", "draft", "pending", "private", "future", "trash")
-SOURCES = ("rules", "model", "popular", "default")
+SOURCES = ("rules", "model", "popular", "latest", "default")
+# Why a fallback served a slot: the model failed, no model set is loaded, the model had nothing for this
+# visitor, nothing could be shown but the editor's default content, or deciding itself failed.
+FALLBACKS = ("model_error", "no_model", "cold_start", "default_content", "internal_error")
 # Editor metadata keys the plugin's panel writes; any other key is kept as free metadata.
 META_KEYS = ("topics", "audience", "funnel_stage", "intent")
 # Items one slot may ask for: the API refuses more, the decision core clamps to it.
@@ -159,8 +162,11 @@ class SlotDecision:
     name: str
     kind: str
     items: list[ScoredItem]
-    source: str  # rules | model | popular | default
+    source: str  # one of SOURCES
     reason: str
+    # Why a fallback stands in (model_error, no_model, cold_start, default_content), None when nothing
+    # failed: the model answered, a rule pinned, or an experiment arm asked for the default on purpose.
+    fallback: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -170,6 +176,7 @@ class SlotDecision:
             "items": [{"id": i.id, "title": i.title, "url": i.url} for i in self.items],
             "source": self.source,
             "reason": self.reason,
+            "fallback": self.fallback,
         }
 
 

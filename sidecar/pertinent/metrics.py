@@ -64,7 +64,7 @@ def decide_source(decision) -> str:
     if decision.cached:
         return "cache"
     sources = {slot.source for slot in decision.slots}
-    return next((s for s in ("model", "rules", "popular") if s in sources), "default")
+    return next((s for s in ("model", "rules", "popular", "latest") if s in sources), "default")
 
 
 def observe_decision(decision, *, internal_error: bool = False, seconds: float | None = None) -> None:
@@ -76,11 +76,8 @@ def observe_decision(decision, *, internal_error: bool = False, seconds: float |
         DECISIONS.labels(slot.source, slot.kind).inc()
         if internal_error:
             FALLBACKS.labels("internal_error").inc()
-        elif slot.source == "default":
-            FALLBACKS.labels("default_content").inc()
-        elif slot.source == "popular":
-            why = "popular_no_model" if decision.model_version is None else "popular_cold_start"
-            FALLBACKS.labels(why).inc()
+        elif slot.fallback:
+            FALLBACKS.labels(slot.fallback).inc()
 
 
 def observe_events(accepted: int, rejected: list[dict]) -> None:

@@ -6,6 +6,7 @@ from html import escape
 from .demo.provenance import synthetic_note
 from .experiments.stats import ARM_LABELS
 from .monitoring.chart import arm_chart_svg
+from .monitoring.headline import format_value
 
 
 def render_text(summary: dict) -> str:
@@ -20,6 +21,7 @@ def render_text(summary: dict) -> str:
             lines.append(f"  note: {note}")
     for entry in models.get("history", [])[:5]:
         lines.append(f"  {entry['at'][:19]} {entry['action']} {entry['version']}: {entry['reason']}")
+    lines.append(_traffic_line(summary.get("traffic")))
     lines += ["", "experiments:" if summary["experiments"] else "experiments: none"]
     for report in summary["experiments"]:
         exp = report["experiment"]
@@ -40,6 +42,17 @@ def render_text(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _traffic_line(traffic: dict | None) -> str:
+    """'traffic, last 24 h: 1,204 decisions (38% from cache); fallbacks: cold_start 12' (the sidecar's own
+    counts, shared by its workers through the cache)."""
+    if not traffic:
+        return "traffic: not counted"
+    n = traffic["decisions"]
+    share = f" ({traffic['cached'] / n:.0%} from cache)" if n else ""
+    falls = ", ".join(f"{k} {v:,}" for k, v in traffic["fallbacks"].items()) or "none"
+    return f"traffic, last {traffic['window_hours']} h: {n:,} decisions{share}; fallbacks: {falls}"
+
+
 def _retry_line(training: dict) -> str:
     """'failed 3 times in a row; retrying at ...': the backoff the worker is in, for text and HTML."""
     n = int(training.get("failures") or 0)
@@ -56,26 +69,34 @@ def render_html(summary: dict) -> str:
              "<h2>Model sets</h2><table>"
              "<tr><th>role</th><th>version</th><th>age (h)</th><th>metrics</th></tr>"]
     for role in ("live", "canary"):
-        m = models.get(role) or {}
-        metrics = ", ".join(f"{k} {v:.3f}" for k, v in flat_metrics(m.get("metrics"), 8).items())
+        m = models.get(role)
+        if not m:
+            parts.append(f"<tr><td>{role}</td><td colspan='3'>none yet</td></tr>")
+            continue
         note = synthetic_note(m.get("provenance"))
-        metrics += f" ({note})" if note else ""
         parts.append(f"<tr><td>{role}</td><td>{escape(str(m.get('version', '-')))}</td>"
-                     f"<td>{m.get('age_hours', '-')}</td><td>{escape(metrics)}</td></tr>")
-    parts.append("</table><h3>Promotions and rollbacks</h3><ul>")
-    parts += [f"<li>{escape(e['at'][:19])} {escape(e['action'])} {escape(str(e['version']))}: "
-              f"{escape(e['reason'])}</li>" for e in models.get("history", [])]
-    parts.append("</ul><h2>Experiments</h2>")
+                     f"<td>{m.get('age_hours', '-')}</td><td>{_metrics_html(m)}"
+                     f"{f'<p>{escape(note)}</p>' if note else ''}</td></tr>")
+    parts.append(f"</table><p>{escape(_traffic_line(summary.get('traffic')))}</p>")
+    parts.append("<h3>Promotions and rollbacks</h3>")
+    history = models.get("history") or []
+    items = "".join(f"<li>{escape(e['at'][:19])} {escape(e['action'])} {escape(str(e['version']))}: "
+                    f"{escape(e['reason'])}</li>" for e in history)
+    parts.append(f"<ul>{items}</ul>" if history else "<p>none yet</p>")
+    parts.append("<h2>Experiments</h2>" + ("" if summary["experiments"] else "<p>none yet</p>"))
     for report in summary["experiments"]:
         exp = report["experiment"]
         parts.append(f"<h3>{escape(exp['name'])} ({escape(exp['status'])})</h3>{arm_chart_svg(report)}"
                      f"<p><strong>{escape(report['verdict'])}</strong></p>")
-    parts.append(f"<h2>Drift</h2><p>{escape(_drift_line(drift))}</p><table><tr><th>feature</th><th>PSI</th></tr>")
-    parts += [f"<tr><td>{escape(k)}</td><td>{v:.3f}</td></tr>" for k, v in drift.get("features", {}).items()]
+    parts.append(f"<h2>Drift</h2><p>{escape(_drift_line(drift))}</p>")
+    rows = [(k, v) for k, v in drift.get("features", {}).items()]
     if drift.get("scores") is not None:
-        parts.append(f"<tr><td>predicted score</td><td>{drift['scores']:.3f}</td></tr>")
+        rows.append(("predicted score", drift["scores"]))
+    if rows:  # no table at all before there is a reference to compare with
+        cells = "".join(f"<tr><td>{escape(k)}</td><td>{v:.3f}</td></tr>" for k, v in rows)
+        parts.append(f"<table><tr><th>feature</th><th>PSI</th></tr>{cells}</table>")
     t = summary["training"]
-    parts.append(f"</table><h2>Training</h2><p>last: {escape(str(t.get('last_at') or 'never'))} "
+    parts.append(f"<h2>Training</h2><p>last: {escape(str(t.get('last_at') or 'never'))} "
                  f"({escape(str(t.get('last_reason') or '-'))}): {escape(str(t.get('last_result') or '-'))}; "
                  f"next: {escape(str(t.get('next_at') or '-'))}</p>")
     if t.get("failures"):
@@ -89,23 +110,26 @@ def render_html(summary: dict) -> str:
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
 
 
-def flat_metrics(metrics: dict | None, limit: int) -> dict[str, float]:
-    """Numeric offline metrics one level deep ("ranking ndcg@10"), at most `limit`, in manifest order."""
-    flat: dict[str, float] = {}
-    for name, value in (metrics or {}).items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            flat[name] = float(value)
-        elif isinstance(value, dict):
-            flat.update((f"{name} {sub}", float(v)) for sub, v in value.items()
-                        if isinstance(v, (int, float)) and not isinstance(v, bool) and sub != "cases")
-    return dict(list(flat.items())[:limit])
+def _metrics_html(model: dict) -> str:
+    """Headline metrics with their baselines, then every other metric behind a disclosure."""
+    head = "".join(f"<li>{escape(_headline_text(row))}</li>" for row in model.get("headline") or [])
+    rest = "".join(f"<tr><td>{escape(r['label'])}</td><td>{format_value(r)}</td></tr>"
+                   for r in model.get("metric_rows") or [])
+    return (f"<ul>{head}</ul>" if head else "") + (
+        f"<details><summary>all metrics</summary><table>{rest}</table></details>" if rest else "")
 
 
 def _model_line(model: dict | None) -> str:
     if not model:
-        return "none"
-    metrics = ", ".join(f"{k} {v:.3f}" for k, v in flat_metrics(model.get("metrics"), 4).items())
-    return f"{model['version']} (age {model.get('age_hours')} h{'; ' + metrics if metrics else ''})"
+        return "none yet"
+    lines = [f"{model['version']} (age {model.get('age_hours')} h)"]
+    lines += [f"  {_headline_text(row)}" for row in model.get("headline") or []]
+    return "\n".join(lines)
+
+
+def _headline_text(row: dict) -> str:
+    base = "" if row["baseline"] is None else f" ({row['baseline_name']}: {row['baseline']:.3f})"
+    return f"{row['label']} {row['value']:.3f}{base}"
 
 
 def _drift_line(drift: dict) -> str:

@@ -6,13 +6,15 @@ passed into the app factory. Store and cache connections open lazily in each wor
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .cache import open_cache
 from .cache.base import Cache
 from .config import Config
 from .decision.catalog import CatalogView
+from .modelset.keys import keyring_from_config
 from .modelset.registry import ModelRegistry
+from .monitoring.traffic import TrafficCounter
 from .store import open_store
 from .store.base import Store
 
@@ -26,6 +28,8 @@ class Runtime:
     cache: Cache
     models: ModelRegistry
     catalog: CatalogView
+    # Decisions this process counted and has not yet added to the shared 24-hour totals.
+    traffic: TrafficCounter = field(default_factory=TrafficCounter)
 
     @classmethod
     def from_config(cls, config: Config) -> Runtime:
@@ -33,7 +37,8 @@ class Runtime:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         store = open_store(config.resolved_store_url)
         cache = open_cache(config.resolved_cache_url)
-        models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval)
+        models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval,
+                               keyring=keyring_from_config(config))
         models.load()
         catalog = CatalogView(store, models)
         try:

@@ -19,6 +19,8 @@ from .config import Config
 
 log = logging.getLogger("pertinent.serve")
 DEFAULT_THREADS = 4
+WORKER_CLASSES = {"gthread": "pertinent.gunicorn_workers.JsonThreadWorker",
+                  "sync": "pertinent.gunicorn_workers.JsonSyncWorker"}
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -54,8 +56,9 @@ def gunicorn_options(config: Config, host: str, port: int, workers: int, threads
         "workers": workers,
         # Threaded workers keep connections alive (the snippet and the plugin reuse them) and a slow
         # client holds one thread, not a whole worker; stores and caches connect per process and thread.
-        # --threads 1 gives classic sync workers.
-        "worker_class": "gthread" if threads > 1 else "sync",
+        # --threads 1 gives classic sync workers. Both are gunicorn's own, answering the requests gunicorn
+        # refuses before Flask sees them (bad Content-Length, long URI, huge headers) in our JSON shape.
+        "worker_class": WORKER_CLASSES["gthread" if threads > 1 else "sync"],
         "threads": threads,
         "preload_app": True,  # load models once in the master; workers share those pages after fork
         "timeout": 30,  # a worker silent this long is stuck: restart it

@@ -57,7 +57,7 @@ class Worker:
             log.info("another worker holds the lock; waiting")
             return ["waiting"]
         state = self.store.get_record(STATE_KIND, STATE_ID) or {}
-        actions = [self._judge_canary(now)]
+        actions = [self._judge_canary(now, state)]
         drift = self._check_drift(now, state)
         actions.append(f"drift:{drift['status']}" if drift else "drift:skipped")
         reason = self._training_reason(now, state, drift)
@@ -84,12 +84,17 @@ class Worker:
             self.store.release_lock(LOCK_NAME, self.owner)
 
     # --- steps ---------------------------------------------------------------------------------
-    def _judge_canary(self, now: datetime) -> str:
+    def _judge_canary(self, now: datetime, state: dict) -> str:
         decision = canary.evaluate_canary(self.store, self.config.models_dir, self.config, now)
         if decision is None:
             return ""
         log.info("canary: %s: %s", decision.action, decision.reason)
         canary.apply_decision(self.store, self.config.models_dir, decision, now)
+        if decision.action in ("promote", "rollback"):
+            # The training result names the canary's fate once it has one: "serving as canary" stayed on
+            # the admin page after the set was promoted.
+            done = "promoted to live" if decision.action == "promote" else "rolled back"
+            state["last_training_result"] = f"{decision.version} {done} after its canary: {decision.reason}"
         if decision.action == "promote":
             self.runtime.models.reload()
         return f"canary:{decision.action}"

@@ -6,6 +6,8 @@ from pertinent import create_app
 from pertinent.config import load_config
 from pertinent.runtime import Runtime
 
+from tests.conftest import TEST_SIGNING_KEY
+
 API_KEY = "test-server-key-0123456789"
 PUBLIC_KEY = "test-public-key"
 ALLOWED = "https://shop.example"
@@ -15,7 +17,7 @@ def make_config(tmp_path, **overrides):
     """A configuration living entirely in tmp_path, with known keys and one allowed origin."""
     values = {"data_dir": tmp_path / "data", "models_dir": tmp_path / "models", "api_key": API_KEY,
               "public_key": PUBLIC_KEY, "allowed_origins": (ALLOWED,), "cache_url": "memory://",
-              "reload_interval": 0.0}
+              "reload_interval": 0.0, "signing_key": TEST_SIGNING_KEY, "rate_limit": "off"}
     values.update(overrides)
     return load_config(env={}, overrides=values)
 

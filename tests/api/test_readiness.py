@@ -20,3 +20,24 @@ def test_readyz_recovers_when_live_points_back_at_the_serving_set(client, config
 
     promote(config.models_dir, good)
     assert client.get("/readyz").json == {"status": "ok", "reasons": [], "model_version": good}
+
+
+def test_readyz_names_an_unsigned_set_and_recovers_when_live_points_back(client, config):
+    import json
+
+    good = promote_popularity_set(config.models_dir)
+    unsigned = promote_popularity_set(config.models_dir)
+    manifest_path = config.models_dir / unsigned / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest.pop("signature")
+    manifest_path.write_text(json.dumps(manifest))
+    (config.models_dir / LIVE_FILE).write_text(good + "\n", encoding="utf-8")
+    assert client.get("/readyz").json["status"] == "ok"
+
+    (config.models_dir / LIVE_FILE).write_text(unsigned + "\n", encoding="utf-8")
+    degraded = client.get("/readyz").json
+    assert degraded["status"] == "degraded" and degraded["model_version"] == good
+    assert any(unsigned in reason and "not signed" in reason for reason in degraded["reasons"]), degraded
+
+    (config.models_dir / LIVE_FILE).write_text(good + "\n", encoding="utf-8")
+    assert client.get("/readyz").json == {"status": "ok", "reasons": [], "model_version": good}

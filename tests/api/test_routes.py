@@ -128,7 +128,7 @@ def test_decide_returns_every_requested_slot(client, server):
     assert set(body["slots"]) == {"hero", "cta", "related", "next"}
     assert body["decision_id"]
     for name, slot in body["slots"].items():
-        assert slot["source"] in ("rules", "model", "popular", "default"), name
+        assert slot["source"] in ("rules", "model", "popular", "latest", "default"), name
         assert len(slot["content_ids"]) == len(slot["scores"]) == len(slot["items"])
         assert slot["reason"]
 
@@ -157,7 +157,7 @@ def test_recommendations_answer_with_items_and_source(client, server, config):
     assert answer.status_code == 200
     assert answer.json["k"] == 2 and len(answer.json["content_ids"]) <= 2
     assert "1" not in answer.json["content_ids"]  # not the page the visitor is on
-    assert answer.json["source"] in ("model", "popular", "default")
+    assert answer.json["source"] in ("model", "popular", "latest", "default")
 
 
 def test_visitor_export_and_erase(client, server):

@@ -133,3 +133,27 @@ def test_forget_visitor_drops_their_generation_and_decisions_and_nothing_else(ca
     assert cache.generation("v2") == 1
     assert cache.get(decision_key("v2", "a")) == {"k": decision_key("v2", "a")}
     assert cache.get(decision_key(None, "a")) == {"k": decision_key(None, "a")}
+
+
+def test_counters_add_up_and_start_from_nothing(cache):
+    assert cache.counts("traffic:x") == {}
+    assert cache.add_counts("traffic:x", {"decisions": 2, "source:model": 3}, 60)
+    assert cache.add_counts("traffic:x", {"decisions": 1, "fallback:cold_start": 1}, 60)
+    assert cache.counts("traffic:x") == {"decisions": 3, "source:model": 3, "fallback:cold_start": 1}
+
+
+def test_counters_from_concurrent_writers_are_not_lost(cache_url):
+    import threading
+
+    caches = [open_cache(cache_url) for _ in range(4)]
+
+    def add(c):
+        for _ in range(50):
+            c.add_counts("traffic:race", {"decisions": 1}, 60)
+
+    threads = [threading.Thread(target=add, args=(c,)) for c in caches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert caches[0].counts("traffic:race") == {"decisions": 200}

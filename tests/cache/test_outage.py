@@ -63,3 +63,8 @@ def test_redis_backs_off_after_a_failure_then_recovers(monkeypatch, tmp_path):
         cache.close()
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_counters_of_a_broken_backend_report_the_failure_so_the_caller_keeps_them(broken_cache):
+    assert broken_cache.add_counts("traffic:x", {"decisions": 1}, 60) is False
+    assert broken_cache.counts("traffic:x") == {}

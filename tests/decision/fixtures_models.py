@@ -5,9 +5,11 @@ from pathlib import Path
 
 import numpy as np
 from pertinent.modelset.protocols import RecommendQuery
+from pertinent.modelset.unpickler import trust_class
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 
+@trust_class  # the restricted unpickler names only allowed classes: these test models are too
 class ContentSimilarityRecommender:
     """TF-IDF over title, tags and categories; ranks by cosine similarity to the visitor's history."""
 
@@ -43,6 +45,7 @@ class ContentSimilarityRecommender:
         self.observed_ = [it.id for it in items]
 
 
+@trust_class
 class FixedRecommender:
     """Returns a fixed ranking, ignoring candidates and exclude: the core must filter what it gets."""
 
@@ -56,6 +59,7 @@ class FixedRecommender:
         pass
 
 
+@trust_class
 class FailingRecommender:
     """Raises on every call: the slot must fall back, the decide must not fail."""
 
@@ -66,6 +70,7 @@ class FailingRecommender:
         pass
 
 
+@trust_class
 class FixedVariantScorer:
     """Scores variants from a fixed table."""
 
@@ -76,6 +81,7 @@ class FixedVariantScorer:
         return {v: self.scores.get(v, 0.0) for v in variant_ids}
 
 
+@trust_class
 class ObservingVariantScorer(FixedVariantScorer):
     """A variant scorer that records which catalog items it was told about."""
 

@@ -79,5 +79,5 @@ def test_degraded_answers_are_not_cached(runtime):
     runtime.store.upsert_content([make_item(i) for i in range(1, 4)])
     ship(runtime, {"recommender": FailingRecommender()})
     first = decide_cached(request(), runtime)
-    assert first.slots[0].source == "popular"
+    assert first.slots[0].source == "latest" and first.slots[0].fallback == "model_error"
     assert not decide_cached(request(), runtime).cached

@@ -108,7 +108,8 @@ def test_a_bug_in_one_slot_costs_only_that_slot(runtime, monkeypatch):
     decision = core.decide(DecideRequest(visitor_id=None, context=PageContext(), slots=slots), runtime)
     broken, fine = decision.slots
     assert broken.source == "default" and broken.reason.startswith("internal error")
-    assert fine.source == "popular" and [i.id for i in fine.items] == ["1"]
+    assert broken.fallback == "internal_error"
+    assert fine.source == "latest" and [i.id for i in fine.items] == ["1"] and fine.fallback == "no_model"
 
 
 def test_warm_builds_the_snapshot_and_the_popular_ranking(runtime):

@@ -47,8 +47,8 @@ def test_no_model_set_serves_popular_and_says_so(runtime):
 def test_no_events_and_no_model_serves_latest(runtime):
     catalog(runtime)
     slot = ask(runtime).slots[0]
-    assert slot.source == "popular" and ids(slot) == ["1", "2", "3"]
-    assert slot.reason == "no model set loaded: latest content"
+    assert slot.source == "latest" and ids(slot) == ["1", "2", "3"]
+    assert slot.reason == "no model set loaded: latest content" and slot.fallback == "no_model"
 
 
 def test_unpublished_trashed_and_out_of_schedule_items_are_never_returned(runtime):
@@ -101,8 +101,10 @@ def test_a_model_exception_falls_back_for_that_slot(runtime):
     ship(runtime, {"recommender": FailingRecommender()})
     decision = ask(runtime, SlotRequest(name="a", count=2), SlotRequest(name="b", count=1))
     a, b = decision.slots
+    # "4" is popular, "1" the latest after it: the first stage names the slot; the model failed.
     assert a.source == "popular" and ids(a) == ["4", "1"] and a.reason.startswith("model error")
-    assert b.source == "popular" and ids(b) == ["2"]
+    assert a.fallback == "model_error"
+    assert b.source == "latest" and ids(b) == ["2"] and b.fallback == "model_error"
     assert decision.model_version is not None
 
 

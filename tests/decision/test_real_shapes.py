@@ -135,14 +135,13 @@ def test_a_site_of_pages_only_decides_from_its_model(tmp_path):
     assert not page.degraded and decision.slots[0].source == "model"
 
 
-def test_the_shipped_demo_set_scores_banners_for_a_visitor_of_an_untagged_page(repo_root):
+def test_the_shipped_demo_set_scores_banners_for_a_visitor_of_an_untagged_page(shipped_set):
     """The issue as reported: the demo's own /personalized/ page has no labels; one view of it broke
     banner/CTA scoring and churn risk with the committed model set."""
     from pertinent.modelset.loader import load_model_set
     from pertinent.modelset.protocols import RecommendQuery
-    from pertinent.modelset.writer import live_version
 
-    ms = load_model_set(repo_root / "models" / live_version(repo_root / "models"))
+    ms = load_model_set(shipped_set)
     ms.variant_scorer.observe_catalog([PAGE])
     now = ms.recommender.trained_until_
     history = [Event(type="view", visitor_id="newcomer", content_id=PAGE.id,

@@ -54,3 +54,16 @@ def test_compose_refuses_to_start_without_an_api_key(repo_root):
     rc, err = compose_config(repo_root, api_key=None)
     assert rc != 0
     assert "PERTINENT_API_KEY" in err
+
+
+def test_every_sidecar_and_worker_shares_one_signing_key_file(repo_root):
+    """The worker signs what it trains; a sidecar with another key would refuse every set it writes."""
+    rc, cfg = compose_config(repo_root, "--profile", "scale-out")
+    assert rc == 0, cfg
+    for name in ("sidecar", "worker", "sidecar-a", "sidecar-b", "worker-scaled"):
+        service = cfg["services"][name]
+        key_file = service["environment"]["PERTINENT_SIGNING_KEY_FILE"]
+        # docker-compose v1 prints short syntax (source:target:mode), v2 long syntax (a mapping).
+        mounts = [(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+                  for v in service["volumes"]]
+        assert key_file.startswith("/keys/") and ("signing-key", "/keys") in mounts, (name, mounts)

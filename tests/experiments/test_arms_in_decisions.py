@@ -12,6 +12,7 @@ from pertinent.experiments.book import ExperimentBook
 from pertinent.modelset.writer import promote, write_model_set
 from pertinent.runtime import Runtime
 
+from tests.conftest import TEST_SIGNING_KEY
 from tests.simulation.models import TopicRecommender
 from tests.simulation.population import catalog
 
@@ -27,7 +28,7 @@ def sidecar(tmp_path):
     promote(models_dir, live.name)
     config = load_config(env={}, overrides={"data_dir": tmp_path / "data", "models_dir": models_dir,
                                             "api_key": API_KEY, "cache_url": "memory://",
-                                            "reload_interval": 0.0})
+                                            "reload_interval": 0.0, "signing_key": TEST_SIGNING_KEY})
     runtime = Runtime.from_config(config)
     client = create_app(config, runtime, test_config={"TESTING": True}).test_client()
     items = [{k: v for k, v in asdict(item).items() if v not in (None, [], {})} for item in catalog()]

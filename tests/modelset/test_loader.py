@@ -8,8 +8,10 @@ import joblib
 import pytest
 from pertinent.domain import PageContext
 from pertinent.errors import ModelSetError
+from pertinent.modelset.keys import default_keyring
 from pertinent.modelset.loader import load_model_set
 from pertinent.modelset.protocols import RecommendQuery
+from pertinent.modelset.signing import sign_manifest
 
 from tests.decision.fixtures_models import MarkerOnUnpickle
 
@@ -23,9 +25,10 @@ def _code(path) -> str:
 
 
 def _edit_manifest(folder, change) -> None:
+    """Change the manifest and re-sign it with the install's key: these tests pin the checks after it."""
     manifest = json.loads((folder / "manifest.json").read_text())
     change(manifest)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "manifest.json").write_text(json.dumps(sign_manifest(manifest, default_keyring())))
 
 
 def test_a_valid_set_loads_with_its_roles(tmp_path):
@@ -62,7 +65,8 @@ def test_missing_and_bad_manifest(tmp_path):
 
 @pytest.mark.parametrize("change", [
     lambda m: m.pop("artifacts"),
-    lambda m: m.update(format=2),
+    lambda m: m.update(format=1),
+    lambda m: m["artifacts"]["recommender"].pop("type"),
     lambda m: m["artifacts"]["recommender"].update(file="../../etc/passwd"),
     lambda m: m["artifacts"]["recommender"].update(sha256="nope"),
     lambda m: m.update(version="other"),
@@ -105,11 +109,11 @@ def test_a_tampered_pickle_is_never_unpickled(tmp_path):
     assert not marker.exists()
 
 
-def test_an_artifact_without_the_protocol_is_a_bad_artifact(tmp_path):
+def test_an_artifact_of_another_type_than_declared_is_refused(tmp_path):
     from pertinent.modelset.manifest import sha256_file
 
     folder = write(tmp_path, version="v1")
     joblib.dump({"not": "a recommender"}, folder / "recommender.joblib")
     digest = sha256_file(folder / "recommender.joblib")
     _edit_manifest(folder, lambda m: m["artifacts"]["recommender"].update(sha256=digest))
-    assert _code(folder) == "bad_artifact"
+    assert _code(folder) == "wrong_type"

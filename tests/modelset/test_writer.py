@@ -5,6 +5,7 @@ import json
 
 import pytest
 from pertinent.errors import ModelSetError
+from pertinent.modelset.keys import default_keyring
 from pertinent.modelset.manifest import sha256_file
 from pertinent.modelset.writer import live_version, promote
 
@@ -16,9 +17,11 @@ from .helpers import write
 def test_write_model_set_records_checksums_libraries_and_data_range(tmp_path):
     folder = write(tmp_path, version="v1")
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["format"] == 1 and manifest["version"] == "v1" and folder.name == "v1"
+    assert manifest["format"] == 2 and manifest["version"] == "v1" and folder.name == "v1"
     entry = manifest["artifacts"]["recommender"]
     assert entry["sha256"] == sha256_file(folder / entry["file"])
+    assert entry["type"] == "pertinent.recsys.baseline:PopularityRecommender"
+    assert manifest["signature"]["key_id"] == default_keyring().current_id
     expected = {"python", "scikit-learn", "numpy", "scipy", "pandas", "joblib", "pertinent"}
     assert expected <= set(manifest["libraries"])
     assert manifest["rows"]["events"] == 4 and manifest["data_range"]["start"].startswith("2026-01-01")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from pertinent.cache import open_cache
 from pertinent.config import load_config
 from pertinent.domain import Event
 from pertinent.experiments import canary
@@ -19,6 +20,7 @@ from pertinent.experiments.book import ExperimentBook
 from pertinent.modelset.registry import ModelRegistry
 from pertinent.modelset.writer import promote, write_model_set
 from pertinent.monitoring.summary import build_summary
+from pertinent.monitoring.traffic import TrafficCounter
 from pertinent.store import open_store
 
 from tests.simulation.models import TopicRecommender
@@ -57,7 +59,8 @@ def summary(tmp_path):
                                          "scores": 0.05, "drifted_features": ["device"]})
     models = ModelRegistry(models_dir)
     models.load()
-    runtime = SimpleNamespace(config=load_config({}, {"models_dir": models_dir}), store=store, models=models)
+    runtime = SimpleNamespace(config=load_config({}, {"models_dir": models_dir}), store=store, models=models,
+                              cache=open_cache("memory://"), traffic=TrafficCounter())
     yield build_summary(runtime, now=NOW), exp
     store.close()
 

@@ -12,9 +12,11 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
+from pertinent.cache import open_cache
 from pertinent.config import load_config
 from pertinent.modelset.registry import ModelRegistry
 from pertinent.monitoring.summary import build_summary
+from pertinent.monitoring.traffic import TrafficCounter
 from pertinent.report import render_html, render_text
 from pertinent.store import open_store
 from pertinent.training.pipeline import TrainingDataError
@@ -34,7 +36,8 @@ def runtime(tmp_path):
                               "train_interval_hours": 24.0})
     models = ModelRegistry(config.models_dir)
     models.load()
-    yield SimpleNamespace(config=config, store=store, models=models)
+    yield SimpleNamespace(config=config, store=store, models=models, cache=open_cache("memory://"),
+                          traffic=TrafficCounter())
     store.close()
 
 

@@ -18,8 +18,9 @@ API_KEY = "serve-test-key-0123456789"
 class Sidecar:
     """One running sidecar; `start()` again after `stop()` reuses the same data dir."""
 
-    def __init__(self, root: Path, extra_env: dict | None = None):
+    def __init__(self, root: Path, extra_env: dict | None = None, threads: int | None = None):
         self.root = root
+        self.threads = threads  # None: the CLI's default (threaded workers); 1: sync workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.headers = {"Authorization": f"Bearer {API_KEY}"}
@@ -33,7 +34,8 @@ class Sidecar:
     def start(self) -> Sidecar:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "pertinent", "serve", "--port", str(self.port), "--workers", "2"],
+                [sys.executable, "-m", "pertinent", "serve", "--port", str(self.port), "--workers", "2",
+                 *(["--threads", str(self.threads)] if self.threads else [])],
                 env=self.env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for_http(self.url + "/healthz", timeout=30)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import Counter
 
 from pertinent.modelset.protocols import RecommendQuery
+from pertinent.modelset.unpickler import trust_class
 
 from tests.simulation.population import POSTS_PER_TOPIC, TOPICS, topic_of
 
 
+@trust_class  # the restricted unpickler names only allowed classes: this test model is one
 class TopicRecommender:
     """Recommends posts of the topic the visitor read most; a new visitor gets a mix of topics."""
 

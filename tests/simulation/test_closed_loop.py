@@ -17,6 +17,7 @@ from pertinent.modelset.writer import live_version, promote, write_model_set
 from pertinent.runtime import Runtime
 from pertinent.worker import Worker
 
+from tests.conftest import TEST_SIGNING_KEY
 from tests.simulation.models import TopicRecommender
 from tests.simulation.population import DEFAULT_IDS, TOPICS, catalog, clicks, population
 
@@ -34,7 +35,7 @@ def sidecar(tmp_path):
     config = load_config(env={}, overrides={
         "data_dir": tmp_path / "data", "models_dir": models_dir, "api_key": API_KEY,
         "cache_url": "memory://", "reload_interval": 0.0, "canary_share": 0.3,
-        "canary_min_impressions": 200, "experiment_min_impressions": 300})
+        "canary_min_impressions": 200, "experiment_min_impressions": 300, "signing_key": TEST_SIGNING_KEY})
     runtime = Runtime.from_config(config)
     app = create_app(config, runtime, test_config={"TESTING": True})
     client = app.test_client()
@@ -125,6 +126,8 @@ def test_model_beats_default_and_a_bad_canary_is_rolled_back(sidecar):
     summary = client.get("/v1/dashboard", headers=SERVER).get_json()
     assert summary["models"]["canary"] is None
     assert summary["models"]["history"][0]["action"] == "rollback"
+    # The training status tells the canary's fate, not "serving as canary" any more.
+    assert summary["training"]["last_result"].startswith(f"{bad.name} rolled back after its canary: ")
     assert summary["experiments"][0]["verdict"].startswith("model beats default")
     after = browse(client, visitors[:20], 30, rng)
     assert "canary" not in after["arms"]

@@ -1,6 +1,7 @@
 """A model set trained on demo data says so: manifest, report.html and `pertinent report`."""
 from __future__ import annotations
 
+import html
 import json
 import shutil
 
@@ -65,3 +66,24 @@ def test_files_without_provenance_make_no_synthetic_claim(demo_site, tmp_path):
                               progress=lambda line: None)
     assert json.loads((result.path / "manifest.json").read_text())["provenance"] == {}
     assert "class='synthetic'" not in (result.path / "report.html").read_text()
+
+
+def test_precision_recall_of_one_score_for_everyone_is_flat_at_the_base_rate():
+    from pertinent.training.report import pr_curve
+
+    y = np.array([1, 0, 0, 0, 1, 0, 0, 0])
+    recall, precision = pr_curve(y, np.full(8, 0.3))
+    assert list(precision) == [0.25, 0.25] and list(recall) == [0.0, 1.0]
+    recall, precision = pr_curve(y, np.array([0.9, 0.1, 0.2, 0.1, 0.8, 0.3, 0.1, 0.2]))
+    assert precision.max() == 1.0  # a ranking that puts both positives first is drawn as such
+
+
+def test_training_report_has_one_timing_row_per_step_and_names_the_live_file(trained):
+    result, models = trained
+    report = (result.path / "report.html").read_text()
+    timings = report.split("<h2>Timings (s)</h2>")[1].split("</table>")[0]
+    rows = [row.split("</td>")[0] for row in timings.split("<tr><td>")[1:]]
+    # Every step timed before the report was written, each on its own row with a "seconds" cell.
+    assert rows == [html.escape(step) for step in result.timings][:len(rows)] and len(rows) >= 10
+    assert "<th>seconds</th>" in timings
+    assert any(f"{models / 'LIVE'} updated" in line for line in result.progress_lines)

@@ -6,8 +6,11 @@ import json
 import os
 import shutil
 import subprocess
+import tarfile
+import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -19,20 +22,74 @@ SITE_SH = REPO / "scripts" / "wp" / "site.sh"
 EVAL_PHP = REPO / "scripts" / "wp" / "eval.php"
 
 
-def wordpress_available() -> str | None:
-    """Why WordPress cannot run here, or None when it can."""
+@dataclass(frozen=True)
+class WordPressRelease:
+    """A WordPress the suite runs the plugin on: where its files come from, and a default theme it ships."""
+
+    version: str
+    theme: str
+    tarball: Path | None = None  # None: Debian's package, already unpacked in /usr/share/wordpress
+
+    def unavailable(self) -> str | None:
+        """Why this release cannot be stood up here, or None when it can."""
+        if self.tarball is None:
+            if not Path("/usr/share/wordpress/wp-load.php").exists():
+                return "Debian's wordpress package is not installed (make system-deps)"
+            return None
+        if not self.tarball.exists():
+            return f"{self.tarball} is missing (WordPress {self.version} comes from ../shared/wordpress)"
+        return None
+
+    def tree(self) -> Path:
+        """An unpacked copy of the release that site.sh copies from (unpacked once, kept under var/)."""
+        if self.tarball is None:
+            return Path("/usr/share/wordpress")
+        target = REPO / "var" / "wordpress-releases" / self.tarball.name.removesuffix(".tar.gz")
+        if not (target / "wordpress" / "wp-load.php").exists():
+            # Unpacked beside the target and renamed into place: an interrupted run leaves no half tree.
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".unpack-"))
+            try:
+                with tarfile.open(self.tarball) as archive:
+                    # The "data" filter (no absolute paths, links or devices) exists from Python 3.10.12 on.
+                    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+                    archive.extractall(staging, **safe)
+                try:
+                    staging.rename(target)
+                except OSError:
+                    # Another test run unpacked it first (rename is atomic: its tree is whole).
+                    if not (target / "wordpress" / "wp-load.php").exists():
+                        raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        return target / "wordpress"
+
+
+# The oldest WordPress the plugin supports ("Requires at least" in readme.txt: Debian 12's package) and the
+# newest ("Tested up to": the 7.1.0 release in ../shared/wordpress). 7.1 ships no twentytwentyone theme.
+WORDPRESS_RELEASES = {
+    "6.1": WordPressRelease("6.1", theme="twentytwentyone"),
+    "7.1": WordPressRelease("7.1", theme="twentytwentyfive",
+                            tarball=REPO.parent / "shared" / "wordpress" / "wordpress-7.1.0.tar.gz"),
+}
+OLDEST_WORDPRESS = "6.1"
+ALL_WORDPRESS = tuple(WORDPRESS_RELEASES)
+
+
+def wordpress_available(version: str = OLDEST_WORDPRESS) -> str | None:
+    """Why WordPress `version` cannot run here, or None when it can."""
     for tool in ("php", "mariadbd", "mariadb-install-db", "phpunit"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             return f"{tool} is not installed (make system-deps)"
-    if not Path("/usr/share/wordpress/wp-load.php").exists():
-        return "Debian's wordpress package is not installed (make system-deps)"
-    return None
+    return WORDPRESS_RELEASES[version].unavailable()
 
 
 class WordPressSite:
-    """One WordPress with the plugin active, under var/ on a free port."""
+    """One WordPress with the plugin active, under var/ on a free port (Debian's 6.1 unless told)."""
 
-    def __init__(self, root: Path | None = None, port: int | None = None):
+    def __init__(self, root: Path | None = None, port: int | None = None, version: str = OLDEST_WORDPRESS):
+        self.release = WORDPRESS_RELEASES[version]
+        self.version = version
         self.root = root or REPO / "var" / f"wp-test-{uuid.uuid4().hex[:8]}"
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -41,8 +98,9 @@ class WordPressSite:
 
     def up(self) -> WordPressSite:
         """Database, WordPress copy, install, activation, web server."""
+        env = dict(os.environ, WP_SOURCE=str(self.release.tree()), WP_THEME=self.release.theme)
         subprocess.run(["bash", str(SITE_SH), "up", str(self.root), str(self.port)], check=True,
-                       capture_output=True, text=True, timeout=180)
+                       capture_output=True, text=True, timeout=180, env=env)
         lines = (self.root / "site.env").read_text().splitlines()
         env = dict(line.split("=", 1) for line in lines if "=" in line)
         self.admin_password = env["WP_ADMIN_PASSWORD"]

@@ -8,9 +8,11 @@ import time
 import pytest
 
 from tests.support.net import SilentServer, free_port
-from tests.wordpress.harness import Sidecar, wait_for_rules
+from tests.wordpress.harness import ALL_WORDPRESS, REPO, Sidecar, wait_for_rules
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
+# The oldest and the newest WordPress (conftest.py): the same pages, the same PHPUnit suite.
+wordpress_versions = ALL_WORDPRESS
 
 
 def slots(html: str) -> dict[str, dict]:
@@ -136,3 +138,13 @@ def test_visitor_id_is_given_only_with_consent(healthy, consent_mode, headers, c
     assert ("pertinent_vid" in resp.cookies) is identified
     # Personalization still runs on the page context alone: the slots are there either way.
     assert set(slots(resp.text)) == {"hero", "recs", "cta"}
+
+
+def test_plugin_raises_no_php_notices_or_doing_it_wrong(healthy):
+    # Last in the module: every page above has been served. Core's own PHP 8.2 deprecations on 6.1 are not
+    # ours; a line naming the plugin's files, functions or block is.
+    healthy.get("/three-slots/?utm_campaign=spring")
+    ours = re.compile("|".join(re.escape(s) for s in (
+        str(REPO / "wp-plugin" / "pertinent") + "/", "/plugins/pertinent/", "pertinent/slot", "pertinent_")))
+    lines = [line for line in healthy.debug_log().splitlines() if ours.search(line)]
+    assert not lines, "\n".join(lines[:20])

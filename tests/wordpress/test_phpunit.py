@@ -7,9 +7,11 @@ import subprocess
 
 import pytest
 
-from tests.wordpress.harness import REPO
+from tests.wordpress.harness import ALL_WORDPRESS, REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.wordpress]
+# The oldest and the newest WordPress (conftest.py): the same pages, the same PHPUnit suite.
+wordpress_versions = ALL_WORDPRESS
 
 
 def test_phpunit_suite_passes_against_the_real_wordpress(wordpress):

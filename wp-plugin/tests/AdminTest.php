@@ -5,6 +5,7 @@
  * @package Pertinent
  */
 
+// The plugin loads its admin screens only in wp-admin (is_admin()); the tests call them directly.
 require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-widget.php';
 
 /**
@@ -24,14 +25,28 @@ class AdminTest extends PertinentTestCase {
 	}
 
 	public function test_health_reports_status_and_model_version() {
-		$this->stub_answer( 200, array( 'status' => 'ok', 'reasons' => array(), 'model_version' => 'v42' ) );
+		$this->stub_answer(
+			200,
+			array(
+				'status'        => 'ok',
+				'reasons'       => array(),
+				'model_version' => 'v42',
+			)
+		);
 		$health = pertinent_sidecar_health( true );
 		$this->assertTrue( $health['ok'] );
 		$this->assertSame( 'v42', $health['model_version'] );
 	}
 
 	public function test_health_of_a_degraded_sidecar_keeps_its_reasons() {
-		$this->stub_answer( 503, array( 'status' => 'degraded', 'reasons' => array( 'no model set' ), 'model_version' => null ) );
+		$this->stub_answer(
+			503,
+			array(
+				'status'        => 'degraded',
+				'reasons'       => array( 'no model set' ),
+				'model_version' => null,
+			)
+		);
 		$health = pertinent_sidecar_health( true );
 		$this->assertFalse( $health['ok'] );
 		$this->assertSame( 'degraded', $health['status'] );
@@ -51,9 +66,15 @@ class AdminTest extends PertinentTestCase {
 	}
 
 	public function test_eraser_deletes_the_linked_visitors_on_the_sidecar() {
-		$user = wp_insert_user( array( 'user_login' => 'erase' . wp_rand(), 'user_email' => 'erase' . wp_rand() . '@example.org', 'user_pass' => wp_generate_password() ) );
+		$user = wp_insert_user(
+			array(
+				'user_login' => 'erase' . wp_rand(),
+				'user_email' => 'erase' . wp_rand() . '@example.org',
+				'user_pass'  => wp_generate_password(),
+			)
+		);
 		update_user_meta( $user, 'pertinent_visitor_ids', array( 'visitor12345678' ) );
-		$result = pertinent_privacy_erase( get_userdata( $user )->user_email );
+		$result  = pertinent_privacy_erase( get_userdata( $user )->user_email );
 		$request = $this->stub_last_request();
 		require_once ABSPATH . 'wp-admin/includes/user.php';
 		wp_delete_user( $user );

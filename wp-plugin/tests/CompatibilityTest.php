@@ -56,7 +56,14 @@ class CompatibilityTest extends PHPUnit\Framework\TestCase {
 	}
 
 	public function test_plugin_header_declares_php_and_wordpress_versions() {
-		$headers = get_file_data( dirname( __DIR__ ) . '/pertinent/pertinent.php', array( 'php' => 'Requires PHP', 'wp' => 'Requires at least', 'domain' => 'Text Domain' ) );
+		$headers = get_file_data(
+			dirname( __DIR__ ) . '/pertinent/pertinent.php',
+			array(
+				'php'    => 'Requires PHP',
+				'wp'     => 'Requires at least',
+				'domain' => 'Text Domain',
+			)
+		);
 		$this->assertSame( '7.4', $headers['php'] );
 		$this->assertSame( '6.1', $headers['wp'] );
 		$this->assertSame( 'pertinent', $headers['domain'] );

@@ -5,6 +5,7 @@
  * @package Pertinent
  */
 
+// The plugin loads its admin screens only in wp-admin (is_admin()); the tests call them directly.
 require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-page.php';
 
 /**
@@ -15,7 +16,13 @@ class DashboardPageTest extends PertinentTestCase {
 	protected function setUp(): void {
 		parent::setUp();
 		delete_transient( 'pertinent_' . md5( '|GET|/v1/dashboard|' . PERTINENT_TEST_STUB_URL ) );
-		$admins = get_users( array( 'role' => 'administrator', 'number' => 1, 'fields' => 'ID' ) );
+		$admins = get_users(
+			array(
+				'role'   => 'administrator',
+				'number' => 1,
+				'fields' => 'ID',
+			)
+		);
 		wp_set_current_user( (int) $admins[0] );
 	}
 
@@ -45,26 +52,62 @@ class DashboardPageTest extends PertinentTestCase {
 		};
 		return array(
 			'generated_at' => '2026-11-24T01:00:00+00:00',
-			'health'       => array( 'status' => 'degraded', 'reasons' => array( 'drift: PSI 0.34 above 0.20 (device)' ) ),
+			'health'       => array(
+				'status'  => 'degraded',
+				'reasons' => array( 'drift: PSI 0.34 above 0.20 (device)' ),
+			),
 			'models'       => array(
-				'live'    => array( 'version' => 'v-live', 'age_hours' => 5.5, 'metrics' => array( 'ranking' => array( 'ndcg@10' => 0.412 ) ) ),
+				'live'    => array(
+					'version'   => 'v-live',
+					'age_hours' => 5.5,
+					'metrics'   => array( 'ranking' => array( 'ndcg@10' => 0.412 ) ),
+				),
 				'canary'  => null,
 				'history' => array(
-					array( 'at' => '2026-11-24T00:00:00', 'action' => 'rollback', 'version' => 'v-bad', 'reason' => 'canary v-bad is worse <b>' ),
+					array(
+						'at'      => '2026-11-24T00:00:00',
+						'action'  => 'rollback',
+						'version' => 'v-bad',
+						'reason'  => 'canary v-bad is worse <b>',
+					),
 				),
 			),
 			'experiments'  => array(
 				array(
-					'experiment' => array( 'name' => '<script>alert(1)</script>', 'status' => 'running' ),
+					'experiment' => array(
+						'name'   => '<script>alert(1)</script>',
+						'status' => 'running',
+					),
 					'arms'       => array(
 						'control' => $arm( 1000, 60, 0.047, 0.077 ),
-						'model'   => $arm( 1000, 140, 0.120, 0.162, array( 'diff' => 0.08, 'low' => 0.051, 'high' => 0.109 ) ),
+						'model'   => $arm(
+							1000,
+							140,
+							0.120,
+							0.162,
+							array(
+								'diff' => 0.08,
+								'low'  => 0.051,
+								'high' => 0.109,
+							)
+						),
 					),
 					'verdict'    => 'model beats default on click-through by 8.0 points, 95% CI 5.1 to 10.9',
 				),
 			),
-			'drift'        => array( 'status' => 'drift', 'max_psi' => 0.34, 'threshold' => 0.2, 'features' => array( 'device' => 0.34 ), 'scores' => 0.02 ),
-			'training'     => array( 'last_at' => '2026-11-23T03:00:00+00:00', 'last_reason' => 'schedule', 'last_result' => 'v-bad serving as canary', 'next_at' => '2026-11-24T03:00:00+00:00' ),
+			'drift'        => array(
+				'status'    => 'drift',
+				'max_psi'   => 0.34,
+				'threshold' => 0.2,
+				'features'  => array( 'device' => 0.34 ),
+				'scores'    => 0.02,
+			),
+			'training'     => array(
+				'last_at'     => '2026-11-23T03:00:00+00:00',
+				'last_reason' => 'schedule',
+				'last_result' => 'v-bad serving as canary',
+				'next_at'     => '2026-11-24T03:00:00+00:00',
+			),
 		);
 	}
 

@@ -40,12 +40,30 @@ class EscapingTest extends PertinentTestCase {
 	}
 
 	public function test_slot_attributes_are_escaped() {
-		$html = pertinent_slot_wrapper( pertinent_normalize_slot( array( 'name' => '"><script>', 'kind' => 'banner' ) ), 'd', array( 'decision' => '"><script>x' ) );
+		$html = pertinent_slot_wrapper(
+			pertinent_normalize_slot(
+				array(
+					'name' => '"><script>',
+					'kind' => 'banner',
+				)
+			),
+			'd',
+			array( 'decision' => '"><script>x' )
+		);
 		$this->assertStringNotContainsString( '<script', $html );
 	}
 
 	public function test_answer_ids_that_are_not_posts_render_nothing() {
 		$slot = pertinent_normalize_slot( array( 'kind' => 'recommendations' ) );
-		$this->assertSame( '', pertinent_slot_inner_html( $slot, array( 'content_ids' => array( '<script>', '0' ), 'source' => 'model' ) ) );
+		$this->assertSame(
+			'',
+			pertinent_slot_inner_html(
+				$slot,
+				array(
+					'content_ids' => array( '<script>', '0' ),
+					'source'      => 'model',
+				)
+			)
+		);
 	}
 }

@@ -94,7 +94,16 @@ abstract class PertinentTestCase extends TestCase {
 	 * @param int   $sleep_ms Delay before answering.
 	 */
 	protected function stub_answer( $status, $body, $sleep_ms = 0 ) {
-		file_put_contents( PERTINENT_TEST_STUB_DIR . '/answer.json', wp_json_encode( array( 'status' => $status, 'body' => $body, 'sleep_ms' => $sleep_ms ) ) );
+		file_put_contents(
+			PERTINENT_TEST_STUB_DIR . '/answer.json',
+			wp_json_encode(
+				array(
+					'status'   => $status,
+					'body'     => $body,
+					'sleep_ms' => $sleep_ms,
+				)
+			)
+		);
 	}
 
 	/**

@@ -60,18 +60,41 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_recommendations_list_the_sites_own_posts_in_the_sidecars_order() {
-		$a = $this->make_post( array( 'post_title' => 'Alpha', 'post_excerpt' => 'About alpha' ) );
+		$a = $this->make_post(
+			array(
+				'post_title'   => 'Alpha',
+				'post_excerpt' => 'About alpha',
+			)
+		);
 		$b = $this->make_post( array( 'post_title' => 'Beta' ) );
 		$this->stub_answer(
 			200,
 			array(
 				'decision_id' => 'd_1',
 				'slots'       => array(
-					'recs' => array( 'kind' => 'recommendations', 'content_ids' => array( (string) $b, '999999', (string) $a ), 'source' => 'model', 'items' => array( array( 'id' => (string) $b, 'title' => '<b>from the sidecar</b>', 'url' => 'http://evil.example/' ) ) ),
+					'recs' => array(
+						'kind'        => 'recommendations',
+						'content_ids' => array( (string) $b, '999999', (string) $a ),
+						'source'      => 'model',
+						'items'       => array(
+							array(
+								'id'    => (string) $b,
+								'title' => '<b>from the sidecar</b>',
+								'url'   => 'http://evil.example/',
+							),
+						),
+					),
 				),
 			)
 		);
-		$html = pertinent_render_slot( array( 'name' => 'recs', 'kind' => 'recommendations', 'count' => 2 ), 'Default' );
+		$html = pertinent_render_slot(
+			array(
+				'name'  => 'recs',
+				'kind'  => 'recommendations',
+				'count' => 2,
+			),
+			'Default'
+		);
 		$this->assertMatchesRegularExpression( '/data-pertinent-content-id="' . $b . '".*data-pertinent-content-id="' . $a . '"/s', $html );
 		$this->assertStringContainsString( 'About alpha', $html );
 		$this->assertStringContainsString( esc_url( get_permalink( $a ) ), $html );
@@ -81,7 +104,18 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_default_source_keeps_the_default_content() {
-		$this->stub_answer( 200, array( 'decision_id' => 'd_2', 'slots' => array( 'hero' => array( 'content_ids' => array(), 'source' => 'default' ) ) ) );
+		$this->stub_answer(
+			200,
+			array(
+				'decision_id' => 'd_2',
+				'slots'       => array(
+					'hero' => array(
+						'content_ids' => array(),
+						'source'      => 'default',
+					),
+				),
+			)
+		);
 		$html = $this->render_banner( $this->banner() );
 		$this->assertStringContainsString( 'class="default"', $html );
 		$this->assertStringContainsString( 'data-pertinent-decision="d_2"', $html );
@@ -97,7 +131,12 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_timeout_holds_at_the_configured_milliseconds() {
-		$this->configure( array( 'sidecar_url' => $this->hung_sidecar_url(), 'timeout_ms' => 200 ) );
+		$this->configure(
+			array(
+				'sidecar_url' => $this->hung_sidecar_url(),
+				'timeout_ms'  => 200,
+			)
+		);
 		$html = $this->render_banner( $this->banner() );
 		$this->assertStringContainsString( 'class="default"', $html );
 		$this->assertStringContainsString( 'data-pertinent-reason="pertinent_unreachable"', $html );
@@ -119,7 +158,14 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_slow_answer_past_the_timeout_renders_the_default() {
-		$this->stub_answer( 200, array( 'decision_id' => 'late', 'slots' => array() ), 600 );
+		$this->stub_answer(
+			200,
+			array(
+				'decision_id' => 'late',
+				'slots'       => array(),
+			),
+			600
+		);
 		$html = $this->render_banner( $this->banner() );
 		$this->assertStringContainsString( 'class="default"', $html );
 		$this->assertStringNotContainsString( 'late', $html );
@@ -141,7 +187,12 @@ class RenderTest extends PertinentTestCase {
 
 	public function test_circuit_closes_after_the_cooldown_when_the_sidecar_recovers() {
 		$id = $this->banner();
-		$this->configure( array( 'breaker_threshold' => 1, 'breaker_cooldown' => 1 ) );
+		$this->configure(
+			array(
+				'breaker_threshold' => 1,
+				'breaker_cooldown'  => 1,
+			)
+		);
 		$this->stub_answer( 500, array() );
 		$this->render_banner( $id );
 		$this->assertTrue( pertinent_breaker_is_open() );
@@ -154,8 +205,19 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_half_open_circuit_lets_one_probe_through() {
-		$this->configure( array( 'breaker_threshold' => 2, 'breaker_cooldown' => 30 ) );
-		pertinent_volatile_set( pertinent_breaker_key(), array( 'failures' => 2, 'open_until' => time() - 1 ) );
+		$this->configure(
+			array(
+				'breaker_threshold' => 2,
+				'breaker_cooldown'  => 30,
+			)
+		);
+		pertinent_volatile_set(
+			pertinent_breaker_key(),
+			array(
+				'failures'   => 2,
+				'open_until' => time() - 1,
+			)
+		);
 		$this->assertTrue( pertinent_breaker_allow(), 'the first caller after the cool-down probes' );
 		$this->assertFalse( pertinent_breaker_allow(), 'others keep the default while the probe runs' );
 		pertinent_breaker_success();
@@ -177,8 +239,21 @@ class RenderTest extends PertinentTestCase {
 		pertinent_page_buffer_start();
 		echo '<main>';
 		echo $this->render_banner( $id ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
-		echo pertinent_render_slot( array( 'name' => 'cta', 'kind' => 'cta', 'candidates' => '999999' ), '<p class="cta-default">CTA</p>' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
-		echo pertinent_render_slot( array( 'name' => 'recs', 'kind' => 'recommendations' ), '<p>Recs</p>' ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- test output.
+		echo pertinent_render_slot( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the slot's HTML, printed as a theme prints the content (the plugin escapes inside it).
+			array(
+				'name'       => 'cta',
+				'kind'       => 'cta',
+				'candidates' => '999999',
+			),
+			'<p class="cta-default">CTA</p>'
+		);
+		echo pertinent_render_slot( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- as above.
+			array(
+				'name' => 'recs',
+				'kind' => 'recommendations',
+			),
+			'<p>Recs</p>'
+		);
 		echo '</main>';
 		$this->assertSame( 0, $this->stub_requests(), 'no call before the page is complete' );
 		pertinent_page_buffer_finish();
@@ -208,7 +283,7 @@ class RenderTest extends PertinentTestCase {
 	}
 
 	public function test_snippet_tag_is_deferred_with_its_settings() {
-		$tag = pertinent_script_loader_tag( "<script src='x.js' id='pertinent-js'></script>", 'pertinent' );
+		$tag = pertinent_script_loader_tag( "<script src='x.js' id='pertinent-js'></script>", 'pertinent' ); // phpcs:ignore WordPress.WP.EnqueuedResources.NonEnqueuedScript -- a script tag as data: the filter's input.
 		$this->assertStringContainsString( '<script defer data-endpoint="', $tag );
 		$this->assertStringContainsString( 'data-site-key="test-public-key-0123456789"', $tag );
 		$this->assertStringContainsString( '/pertinent/v1"', $tag );

@@ -30,11 +30,31 @@ class RestTest extends PertinentTestCase {
 		$this->assertArrayHasKey( '/pertinent/v1/decide', $routes );
 		$this->assertArrayHasKey( '/pertinent/v1/events', $routes );
 		wp_set_current_user( 0 );
-		$this->assertSame( 200, $this->post( 'decide', array( 'slots' => array( array( 'name' => 'hero', 'kind' => 'banner' ) ) ) )->get_status() );
+		$this->assertSame(
+			200,
+			$this->post(
+				'decide',
+				array(
+					'slots' => array(
+						array(
+							'name' => 'hero',
+							'kind' => 'banner',
+						),
+					),
+				)
+			)->get_status()
+		);
 	}
 
 	public function test_decide_adds_html_rendered_from_the_sites_own_variant() {
-		$id       = $this->make_post( array( 'post_type' => 'pertinent_variant', 'post_title' => 'V', 'post_content' => '<p class="v">Variant</p><script>alert(1)</script>', 'meta_input' => array( 'pertinent_variant_kind' => 'banner' ) ) );
+		$id       = $this->make_post(
+			array(
+				'post_type'    => 'pertinent_variant',
+				'post_title'   => 'V',
+				'post_content' => '<p class="v">Variant</p><script>alert(1)</script>',
+				'meta_input'   => array( 'pertinent_variant_kind' => 'banner' ),
+			)
+		);
 		$response = $this->post( 'decide', '{"visitor_id":"abcdefgh1234","slots":[{"name":"hero","kind":"banner","candidates":["' . $id . '"]}]}', 'text/plain' );
 		$this->assertSame( 200, $response->get_status() );
 		$hero = $response->get_data()['slots']['hero'];
@@ -48,14 +68,73 @@ class RestTest extends PertinentTestCase {
 	 */
 	public function provide_bad_payloads() {
 		return array(
-			'no slots'            => array( array( 'slots' => array() ) ),
-			'unknown kind'        => array( array( 'slots' => array( array( 'name' => 'a', 'kind' => 'popup' ) ) ) ),
-			'markup in a name'    => array( array( 'slots' => array( array( 'name' => '<b>', 'kind' => 'cta' ) ) ) ),
-			'unknown field'       => array( array( 'slots' => array( array( 'name' => 'a', 'kind' => 'cta' ) ), 'admin' => true ) ),
-			'too many slots'      => array( array( 'slots' => array_fill( 0, 11, array( 'name' => 'a', 'kind' => 'cta' ) ) ) ),
-			'bad visitor id'      => array( array( 'visitor_id' => 'x y', 'slots' => array( array( 'name' => 'a', 'kind' => 'cta' ) ) ) ),
-			'candidates not ids'  => array( array( 'slots' => array( array( 'name' => 'a', 'kind' => 'cta', 'candidates' => array( 'x' ) ) ) ) ),
-			'not json at all'     => array( 'hello' ),
+			'no slots'           => array( array( 'slots' => array() ) ),
+			'unknown kind'       => array(
+				array(
+					'slots' => array(
+						array(
+							'name' => 'a',
+							'kind' => 'popup',
+						),
+					),
+				),
+			),
+			'markup in a name'   => array(
+				array(
+					'slots' => array(
+						array(
+							'name' => '<b>',
+							'kind' => 'cta',
+						),
+					),
+				),
+			),
+			'unknown field'      => array(
+				array(
+					'slots' => array(
+						array(
+							'name' => 'a',
+							'kind' => 'cta',
+						),
+					),
+					'admin' => true,
+				),
+			),
+			'too many slots'     => array(
+				array(
+					'slots' => array_fill(
+						0,
+						11,
+						array(
+							'name' => 'a',
+							'kind' => 'cta',
+						)
+					),
+				),
+			),
+			'bad visitor id'     => array(
+				array(
+					'visitor_id' => 'x y',
+					'slots'      => array(
+						array(
+							'name' => 'a',
+							'kind' => 'cta',
+						),
+					),
+				),
+			),
+			'candidates not ids' => array(
+				array(
+					'slots' => array(
+						array(
+							'name'       => 'a',
+							'kind'       => 'cta',
+							'candidates' => array( 'x' ),
+						),
+					),
+				),
+			),
+			'not json at all'    => array( 'hello' ),
 		);
 	}
 
@@ -72,7 +151,17 @@ class RestTest extends PertinentTestCase {
 
 	public function test_decide_falls_back_to_defaults_when_the_sidecar_fails() {
 		$this->stub_answer( 503, array() );
-		$response = $this->post( 'decide', array( 'slots' => array( array( 'name' => 'hero', 'kind' => 'banner' ) ) ) );
+		$response = $this->post(
+			'decide',
+			array(
+				'slots' => array(
+					array(
+						'name' => 'hero',
+						'kind' => 'banner',
+					),
+				),
+			)
+		);
 		$this->assertSame( 200, $response->get_status() );
 		$data = $response->get_data();
 		$this->assertTrue( $data['fallback'] );
@@ -87,7 +176,14 @@ class RestTest extends PertinentTestCase {
 			}
 		);
 		$_SERVER['REMOTE_ADDR'] = '192.0.2.' . wp_rand( 1, 254 );
-		$body                   = array( 'slots' => array( array( 'name' => 'hero', 'kind' => 'banner' ) ) );
+		$body                   = array(
+			'slots' => array(
+				array(
+					'name' => 'hero',
+					'kind' => 'banner',
+				),
+			),
+		);
 		$this->assertSame( 200, $this->post( 'decide', $body )->get_status() );
 		$this->assertSame( 200, $this->post( 'decide', $body )->get_status() );
 		$this->assertSame( 429, $this->post( 'decide', $body )->get_status() );
@@ -95,7 +191,17 @@ class RestTest extends PertinentTestCase {
 	}
 
 	public function test_events_are_forwarded_and_dropped_without_consent() {
-		$events   = array( 'events' => array( array( 'type' => 'click', 'visitor_id' => 'abcdefgh1234', 'slot' => 'hero', 'decision_id' => 'd_1', 'content_id' => '5' ) ) );
+		$events   = array(
+			'events' => array(
+				array(
+					'type'        => 'click',
+					'visitor_id'  => 'abcdefgh1234',
+					'slot'        => 'hero',
+					'decision_id' => 'd_1',
+					'content_id'  => '5',
+				),
+			),
+		);
 		$response = $this->post( 'events', $events );
 		$this->assertSame( 202, $response->get_status() );
 		$this->assertSame( 'click', $this->stub_last_request()['body']['events'][0]['type'] );
@@ -110,7 +216,18 @@ class RestTest extends PertinentTestCase {
 
 	public function test_decide_without_consent_sends_no_visitor_id() {
 		$this->configure( array( 'consent_mode' => 'require' ) );
-		$this->post( 'decide', array( 'visitor_id' => 'abcdefgh1234', 'slots' => array( array( 'name' => 'hero', 'kind' => 'banner' ) ) ) );
+		$this->post(
+			'decide',
+			array(
+				'visitor_id' => 'abcdefgh1234',
+				'slots'      => array(
+					array(
+						'name' => 'hero',
+						'kind' => 'banner',
+					),
+				),
+			)
+		);
 		$sent = $this->stub_last_request()['body'];
 		$this->assertArrayNotHasKey( 'visitor_id', $sent );
 		$this->assertFalse( $sent['context']['consent'] );

@@ -17,8 +17,7 @@ class SnippetTest extends PertinentTestCase {
 
 	protected function tearDown(): void {
 		$this->dequeue();
-		$GLOBALS['wp_the_query'] = new WP_Query();
-		$GLOBALS['wp_query']     = $GLOBALS['wp_the_query'];
+		$GLOBALS['wp_the_query']->init();
 		parent::tearDown();
 	}
 
@@ -34,12 +33,18 @@ class SnippetTest extends PertinentTestCase {
 	 * @param array $args Query vars.
 	 */
 	private function visit( $args ) {
-		$GLOBALS['wp_the_query'] = new WP_Query( $args );
-		$GLOBALS['wp_query']     = $GLOBALS['wp_the_query'];
+		// $wp_query and $wp_the_query are one object (nothing here calls query_posts()): run it with $args.
+		$GLOBALS['wp_the_query']->query( $args );
 	}
 
 	private function post( $type = 'post' ) {
-		$id              = wp_insert_post( array( 'post_type' => $type, 'post_title' => 'Tracked', 'post_status' => 'publish' ) );
+		$id              = wp_insert_post(
+			array(
+				'post_type'   => $type,
+				'post_title'  => 'Tracked',
+				'post_status' => 'publish',
+			)
+		);
 		$this->created[] = $id;
 		return $id;
 	}
@@ -58,13 +63,24 @@ class SnippetTest extends PertinentTestCase {
 		$this->visit( array( 'post_type' => 'post' ) );
 		$this->assertArrayNotHasKey( 'data-content-id', pertinent_snippet_attributes() );
 		$variant = $this->post( PERTINENT_VARIANT_TYPE );
-		$this->visit( array( 'p' => $variant, 'post_type' => PERTINENT_VARIANT_TYPE ) );
+		$this->visit(
+			array(
+				'p'         => $variant,
+				'post_type' => PERTINENT_VARIANT_TYPE,
+			)
+		);
 		$this->assertSame( '', pertinent_current_content_id(), 'variants are never content' );
 	}
 
 	public function test_feeds_and_previews_load_nothing() {
 		$id = $this->post();
-		foreach ( array( array( 'feed' => 'rss2' ), array( 'p' => $id, 'preview' => 'true' ) ) as $args ) {
+		foreach ( array(
+			array( 'feed' => 'rss2' ),
+			array(
+				'p'       => $id,
+				'preview' => 'true',
+			),
+		) as $args ) {
 			$this->visit( $args );
 			$this->assertFalse( pertinent_snippet_allowed(), wp_json_encode( $args ) );
 			pertinent_enqueue_tracker();
@@ -84,8 +100,10 @@ class SnippetTest extends PertinentTestCase {
 	}
 
 	public function test_the_slots_part_tag_is_deferred_and_marked_for_the_tracker() {
+		// phpcs:disable WordPress.WP.EnqueuedResources.NonEnqueuedScript -- script tags as data: the filter's input and output.
 		$tag = pertinent_script_loader_tag( "<script src='s.js' id='pertinent-slots-js'></script>", 'pertinent-slots' );
 		$this->assertSame( "<script defer data-pertinent-slots src='s.js' id='pertinent-slots-js'></script>", $tag );
 		$this->assertSame( '<script src="o.js"></script>', pertinent_script_loader_tag( '<script src="o.js"></script>', 'other' ) );
+		// phpcs:enable WordPress.WP.EnqueuedResources.NonEnqueuedScript
 	}
 }

@@ -47,7 +47,10 @@ class SyncTest extends PertinentTestCase {
 			'auth'   => isset( $args['headers']['Authorization'] ) ? $args['headers']['Authorization'] : '',
 		);
 		return array(
-			'response' => array( 'code' => $this->status, 'message' => '' ),
+			'response' => array(
+				'code'    => $this->status,
+				'message' => '',
+			),
 			'body'     => '{}',
 			'headers'  => array(),
 			'cookies'  => array(),
@@ -62,8 +65,8 @@ class SyncTest extends PertinentTestCase {
 	}
 
 	public function test_publishing_sends_the_catalog_item() {
-		$cat = wp_insert_term( 'Garden', 'category' );
-		$id  = wp_insert_post(
+		$cat             = wp_insert_term( 'Garden', 'category' );
+		$id              = wp_insert_post(
 			array(
 				'post_title'    => 'Tomatoes &amp; more',
 				'post_content'  => '<!-- wp:paragraph --><p>Grow <strong>tomatoes</strong>.</p><!-- /wp:paragraph -->',
@@ -107,13 +110,18 @@ class SyncTest extends PertinentTestCase {
 
 	public function test_unpublishing_sends_the_new_status() {
 		$id = $this->make_post( array( 'post_title' => 'Back to draft' ) );
-		wp_update_post( array( 'ID' => $id, 'post_status' => 'draft' ) );
+		wp_update_post(
+			array(
+				'ID'          => $id,
+				'post_status' => 'draft',
+			)
+		);
 		$this->flush();
 		$this->assertSame( 'draft', end( $this->calls )['body']['status'] );
 	}
 
 	public function test_variant_is_sent_as_type_variant_with_targeting_and_schedule() {
-		$id = wp_insert_post(
+		$id              = wp_insert_post(
 			array(
 				'post_type'    => 'pertinent_variant',
 				'post_title'   => 'Sale',
@@ -121,7 +129,12 @@ class SyncTest extends PertinentTestCase {
 				'post_status'  => 'publish',
 				'meta_input'   => array(
 					'pertinent_variant_kind' => 'cta',
-					'pertinent_targeting'    => array( array( 'action' => 'exclude', 'when' => array( 'device' => 'mobile' ) ) ),
+					'pertinent_targeting'    => array(
+						array(
+							'action' => 'exclude',
+							'when'   => array( 'device' => 'mobile' ),
+						),
+					),
 					'pertinent_ends_at'      => '2030-01-01 00:00:00',
 				),
 			)
@@ -177,9 +190,14 @@ class SyncTest extends PertinentTestCase {
 			$state = pertinent_bulk_sync_batch();
 		}
 		$this->assertSame( $state['total'], $state['done'] );
-		$bulk = array_values( array_filter( $this->calls, static function ( $c ) {
-			return '/v1/content/bulk' === substr( $c['url'], -16 );
-		} ) );
+		$bulk = array_values(
+			array_filter(
+				$this->calls,
+				static function ( $c ) {
+					return '/v1/content/bulk' === substr( $c['url'], -16 );
+				}
+			)
+		);
 		$this->assertNotEmpty( $bulk );
 		$ids = array();
 		foreach ( $bulk as $call ) {

@@ -55,7 +55,7 @@ if ( ! is_dir( $pertinent_stub_dir ) ) {
 	mkdir( $pertinent_stub_dir );
 }
 $pertinent_stub_port = pertinent_test_free_port();
-$pertinent_stub      = proc_open(
+$pertinent_stub      = proc_open( // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_proc_open -- the test bootstrap starts the stub sidecar; no plugin code runs processes.
 	array( PHP_BINARY, '-S', '127.0.0.1:' . $pertinent_stub_port, __DIR__ . '/stub/sidecar.php' ),
 	array(
 		0 => array( 'pipe', 'r' ),

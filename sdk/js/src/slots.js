@@ -1,6 +1,6 @@
 // The slots part of the snippet: one decision for the page's slots, their rendering, and the impressions
 // of what they show. The every-page part (tracker.js) loads it only when the page has a slot.
-import { pageContext, requestDecision, slotRequest } from './decide.js';
+import { explain, pageContext, requestDecision, slotRequest } from './decide.js';
 import { hide, renderSlot } from './render.js';
 import { watchImpression } from './events.js';
 
@@ -45,7 +45,7 @@ export function slots(core) {
         }
         doc.dispatchEvent(new win.CustomEvent('pertinent:decided', { detail: res }));
       })
-      .catch(log)
+      .catch((e) => log(explain(e, cfg, win.location.origin)))
       .finally(reveal);
   };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pageContext, requestDecision, slotRequest } from '../src/decide.js';
+import { explain, pageContext, requestDecision, slotRequest } from '../src/decide.js';
 import { el, makeDocument, makeWindow } from './fake-dom.js';
 
 const cfg = { endpoint: 'http://127.0.0.1:8000/v1', key: 'pk_site', timeout: 50, contentId: '7' };
@@ -58,4 +58,21 @@ test('a slow sidecar is abandoned after the timeout', async () => {
 test('an error status is a failure, so the defaults stay', async () => {
   const win = makeWindow(undefined, { fetch: async () => ({ ok: false, status: 503 }) });
   await assert.rejects(requestDecision(cfg, win, {}));
+});
+
+test('a failed decide tells whoever set up the tag what to check', async () => {
+  const site = 'https://site.example';
+  const failing = (fetch) => requestDecision(cfg, makeWindow(undefined, { fetch }), { slots: [] }).catch((e) => e);
+  const refused = await failing(async () => ({ ok: false, status: 401 }));
+  assert.match(explain(refused, cfg, site), /refused the key \(401\).*data-site-key.*public key/);
+  const missing = await failing(async () => ({ ok: false, status: 404 }));
+  assert.match(explain(missing, cfg, site), /does not exist \(404\).*ends in \/v1/);
+  // A sidecar answering 404 without CORS headers reaches the page as a bare TypeError.
+  const unreachable = await failing(async () => { throw new TypeError('Failed to fetch'); });
+  const noV1 = { ...cfg, endpoint: 'http://127.0.0.1:8000' };
+  assert.match(explain(unreachable, noV1, site),
+    /could not reach http:\/\/127.0.0.1:8000\/decide \(Failed to fetch\): data-endpoint does not end in \/v1;.*PERTINENT_ALLOWED_ORIGINS lists https:\/\/site.example/);
+  assert.doesNotMatch(explain(unreachable, cfg, site), /does not end in/);
+  const slow = Object.assign(new Error('aborted'), { name: 'AbortError' });
+  assert.match(explain(slow, cfg, site), /did not answer within 50 ms \(data-timeout\)/);
 });

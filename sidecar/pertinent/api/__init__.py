@@ -51,6 +51,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(refresh_model_set)
     app.after_request(no_store)
+    from .limits import init_app as limit_public_routes  # after auth: only authorized calls are counted
+    limit_public_routes(app)
     for module in (health, openapi, content, events, decide, visitors, models, experiments):
         app.register_blueprint(module.bp)
     if os.environ.get("PERTINENT_BENCH") == "1":

@@ -32,8 +32,8 @@ def _live_version(rt) -> str | None:
 
 def default_decision(decide_request, version: str | None) -> Decision:
     """Every slot keeps the page's default content."""
-    slots = [SlotDecision(name=s.name, kind=s.kind, items=[], source="default", reason="internal error")
-             for s in decide_request.slots]
+    slots = [SlotDecision(name=s.name, kind=s.kind, items=[], source="default", reason="internal error",
+                          fallback="internal_error") for s in decide_request.slots]
     return Decision(id="d_" + uuid.uuid4().hex, slots=slots, model_version=version, arm="default", ttl=0)
 
 
@@ -70,7 +70,7 @@ def recommendations():
     except Exception:
         log.exception("recommend failed; answering with no recommendations")
         slot = SlotDecision(name="recommendations", kind="recommendations", items=[], source="default",
-                            reason="internal error")
+                            reason="internal error", fallback="internal_error")
         metrics.observe_decision(Decision(id="", slots=[slot], model_version=version), internal_error=True)
     return {"visitor_id": visitor_id, "content_id": content_id, "k": k, "model_version": version,
             **slot.to_dict()}

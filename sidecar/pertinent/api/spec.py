@@ -58,11 +58,15 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
                                        "surrogates, non-finite numbers, duplicate keys, nesting over "
                                        f"{MAX_BODY_DEPTH} levels, ids outside the id rule",
                                   503: "a backend is unavailable"}.items()}
-SERVER_LAYER = {
-    "414": {"description": "URI longer than the HTTP server accepts (gunicorn: 4094 bytes); not JSON"},
-    "431": {"description": "request headers larger than the HTTP server accepts; not JSON"},
-}
+# Refused by gunicorn before the app sees the request, answered as JSON by gunicorn_workers.py.
+RESPONSES["E414"] = {**RESPONSES["E422"], "description": "request line over 4 KB (uri_too_long)"}
+RESPONSES["E431"] = {**RESPONSES["E422"], "description": "headers too large or too many (headers_too_large)"}
+SERVER_LAYER = errors(414, 431)
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
+# Public routes only (api/limits.py): a client address over PERTINENT_RATE_LIMIT; the server key is exempt.
+RESPONSES["E429"] = {**RESPONSES["E422"], "description": "too many requests from this address (rate_limited)",
+                     "headers": {"Retry-After": {"description": "seconds until the client may call again",
+                                                 "schema": {"type": "integer", "minimum": 1}}}}
 
 
 def paths() -> dict:
@@ -93,16 +97,16 @@ def paths() -> dict:
             requestBody=body(ref("BulkContent")))},
         "/v1/events": {"post": op(
             "Record behaviour events; accepted ones are durable when this answers",
-            {**ok("accepted and rejected counts", ref("EventsAccepted"), "202"), **errors(*BODY_ERRORS)},
+            {**ok("accepted and rejected counts", ref("EventsAccepted"), "202"), **errors(*BODY_ERRORS, 429)},
             PUBLIC, requestBody=body(ref("EventBatch"),
                                      text_plain=True))},
         "/v1/decide": {"post": op("Choose content for every slot of a page",
-                                  {**ok("a decision per slot", ref("Decision")), **errors(*BODY_ERRORS)},
+                                  {**ok("a decision per slot", ref("Decision")), **errors(*BODY_ERRORS, 429)},
                                   PUBLIC,
                                   requestBody=body(ref("DecideRequest"), text_plain=True))},
         "/v1/recommendations": {"get": op(
             "Related / next-best content", {**ok("recommended items", ref("Recommendations")),
-                                            **errors(401, 403, 422)}, PUBLIC,
+                                            **errors(401, 403, 422, 429)}, PUBLIC,
             parameters=[{"name": "visitor_id", "in": "query", "schema": {**PATH_ID, "minLength": 0}},
                         {"name": "content_id", "in": "query", "schema": {**PATH_ID, "minLength": 0}},
                         {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,

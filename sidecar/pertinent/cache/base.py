@@ -47,6 +47,15 @@ class Cache(abc.ABC):
         """
 
     @abc.abstractmethod
+    def add_counts(self, key: str, deltas: dict[str, int], ttl: int) -> bool:
+        """Atomically add integer deltas to the named counters of one entry (created with ttl seconds
+        to live); False when the backend failed, so the caller can keep the deltas for a later try."""
+
+    @abc.abstractmethod
+    def counts(self, key: str) -> dict[str, int]:
+        """The counters of one entry ({} when absent, expired or the backend failed)."""
+
+    @abc.abstractmethod
     def ping(self) -> None:
         """Raise if the backend cannot be reached."""
 

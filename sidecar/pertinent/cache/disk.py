@@ -97,6 +97,22 @@ class DiskCache(Cache):
         except Exception as exc:
             self._failed("bump_generation", exc)
 
+    def add_counts(self, key: str, deltas: dict[str, int], ttl: int) -> bool:
+        try:
+            cache = self._cache()
+            with cache.transact():  # read-add-write must not interleave with another worker's flush
+                current = decode(cache.get(self.prefix + key)) or {}
+                for name, delta in deltas.items():
+                    current[name] = int(current.get(name, 0)) + int(delta)
+                cache.set(self.prefix + key, encode(current), expire=ttl)
+            return True
+        except Exception as exc:
+            self._failed("add_counts", exc)
+            return False
+
+    def counts(self, key: str) -> dict[str, int]:
+        return {k: int(v) for k, v in (self.get(key) or {}).items()}
+
     def forget_visitor(self, visitor_id: str) -> None:
         """A scan of the keys: erase is rare, and a tag index would cost every decision write."""
         cache = self._cache()

@@ -75,5 +75,20 @@ class MemoryCache(Cache):
             for key in [k for k in self._space.entries if k.startswith(decisions)]:
                 del self._space.entries[key]
 
+    def add_counts(self, key: str, deltas: dict[str, int], ttl: int) -> bool:
+        key = self.prefix + key
+        with self._space.lock:
+            entry = self._space.entries.get(key)
+            current = decode(entry[1]) if entry and entry[0] > time.monotonic() else None
+            expires = entry[0] if current is not None else time.monotonic() + ttl
+            current = current or {}
+            for name, delta in deltas.items():
+                current[name] = int(current.get(name, 0)) + int(delta)
+            self._space.entries[key] = (expires, encode(current))
+        return True
+
+    def counts(self, key: str) -> dict[str, int]:
+        return {k: int(v) for k, v in (decode(self._get_raw(self.prefix + key)) or {}).items()}
+
     def ping(self) -> None:
         return None

@@ -105,6 +105,31 @@ class RedisCache(Cache):
             # Tried even while backing off: a lost bump would let a stale decision live out its TTL.
             self._failed("bump_generation", exc)
 
+    def add_counts(self, key: str, deltas: dict[str, int], ttl: int) -> bool:
+        if not self._available():
+            return False
+        try:
+            # HINCRBY is atomic on the server: replicas and workers add into one hash without a race.
+            pipe = self._client().pipeline(transaction=False)
+            for name, delta in deltas.items():
+                pipe.hincrby(self.prefix + key, name, int(delta))
+            pipe.expire(self.prefix + key, int(ttl), nx=True)
+            pipe.execute()
+            return True
+        except Exception as exc:
+            self._failed("add_counts", exc)
+            return False
+
+    def counts(self, key: str) -> dict[str, int]:
+        if not self._available():
+            return {}
+        try:
+            raw = self._client().hgetall(self.prefix + key)
+        except Exception as exc:
+            self._failed("counts", exc)
+            return {}
+        return {k.decode() if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
+
     def forget_visitor(self, visitor_id: str) -> None:
         """SCAN for the visitor's decisions (erase is rare), then one DEL; tried even while backing off."""
         client = self._client()

@@ -86,7 +86,7 @@ def decision_from_dict(body: dict, slot_order: list[str]) -> Decision:
         items = [ScoredItem(id=i["id"], score=score, title=i.get("title", ""), url=i.get("url", ""))
                  for i, score in zip(s["items"], s["scores"], strict=True)]
         slots.append(SlotDecision(name=name, kind=s["kind"], items=items, source=s["source"],
-                                  reason=s["reason"]))
+                                  reason=s["reason"], fallback=s.get("fallback")))
     return Decision(id=body["decision_id"], slots=slots, model_version=body["model_version"], arm=body["arm"],
                     ttl=body["ttl"], cached=True)
 
@@ -106,6 +106,7 @@ def decide_cached(request: DecideRequest, runtime) -> Decision:
             if body is not None:
                 decision = decision_from_dict(body, [s.name for s in request.slots])
                 stats.count("hits")
+                runtime.traffic.record(decision, cache)
                 return decision
         except Exception:
             log.exception("decision cache read failed")
@@ -120,4 +121,5 @@ def decide_cached(request: DecideRequest, runtime) -> Decision:
         except Exception:
             log.exception("decision cache write failed")
             stats.count("errors")
+    runtime.traffic.record(decision, cache)
     return decision

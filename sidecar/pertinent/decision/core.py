@@ -83,11 +83,13 @@ def _safe_slot(page: Page, slot: SlotRequest, arm: str) -> SlotDecision:
     except Exception:
         log.exception("deciding slot %r failed; it keeps its default content", slot.name)
         page.degraded = True
-        return _default(slot, slot.kind, "internal error: default content")
+        return _default(slot, slot.kind, "internal error: default content", fallback="internal_error")
 
 
-def _default(slot: SlotRequest, kind: str, reason: str) -> SlotDecision:
-    return SlotDecision(name=slot.name, kind=kind, items=[], source="default", reason=reason)
+def _default(slot: SlotRequest, kind: str, reason: str, fallback: str | None = "default_content"):
+    """The editor's default content: a fallback, unless an experiment arm asked for it on purpose."""
+    return SlotDecision(name=slot.name, kind=kind, items=[], source="default", reason=reason,
+                        fallback=fallback)
 
 
 def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecision:
@@ -100,7 +102,7 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
     if count == 0:
         return _default(slot, kind, "no items requested")
     if arm == "control":
-        return _default(slot, kind, experiments.CONTROL_REASON)
+        return _default(slot, kind, experiments.CONTROL_REASON, fallback=None)
     eligible = _eligible(page, slot, kind)
     if not eligible:
         what = "none of the slot's candidates is live" if slot.candidates else "no live content fits the slot"
@@ -109,26 +111,27 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
             if cid in eligible and cid not in page.chosen][:count]
     picked = [(cid, 1.0) for cid, _ in pins]
     reasons = ["pinned by rule on " + pins[0][1].description] if pins else []
-    sources = ["rules"] if pins else []
+    stages = [("rules", None)] if pins else []
     if len(picked) < count and arm != "rules":
         exclude = _exclusions(page, slot, kind, picked)
-        for stage, items, reason in _fill(page, kind, eligible, exclude, count - len(picked)):
+        for stage, items, reason, fallback in _fill(page, kind, eligible, exclude, count - len(picked)):
             if items:
                 picked += items
                 exclude = exclude | {cid for cid, _ in items}
                 reasons.append(reason)
-                sources.append(stage)
+                stages.append((stage, fallback))
             if len(picked) >= count:
                 break
     if not picked:
         if arm == "rules":
-            return _default(slot, kind, experiments.RULES_ONLY_REASON)
+            return _default(slot, kind, experiments.RULES_ONLY_REASON, fallback=None)
         return _default(slot, kind, "nothing eligible left to show: default content")
     page.chosen.update(cid for cid, _ in picked)
     # Pins that fill the slot make it a rules decision; otherwise the first stage after the pins names it.
-    source = "rules" if len(pins) >= count else next((s for s in sources if s != "rules"), "rules")
+    source, fallback = ("rules", None) if len(pins) >= count else next(
+        (st for st in stages if st[0] != "rules"), ("rules", None))
     return SlotDecision(name=slot.name, kind=kind, items=[_scored(page, c, v) for c, v in picked],
-                        source=source, reason="; ".join(reasons))
+                        source=source, reason="; ".join(reasons), fallback=fallback)
 
 
 def _exclusions(page: Page, slot: SlotRequest, kind: str, picked) -> frozenset:
@@ -142,27 +145,31 @@ def _exclusions(page: Page, slot: SlotRequest, kind: str, picked) -> frozenset:
 
 
 def _fill(page: Page, kind: str, eligible, exclude, need: int):
-    """Yield (source, items, reason) per stage, lazily: model, then popular, then latest."""
-    model_note = None
+    """Yield (source, items, reason, fallback) per stage, lazily: model, then popular, then latest.
+
+    `fallback` says why popular or latest content stands in: the model failed (model_error), no model
+    set is loaded (no_model), or the model ran and had nothing for this visitor (cold_start). Prometheus
+    and the dashboards separate a broken model from a new visitor by it."""
+    model_note, fallback = None, "cold_start"
     if page.model_set is not None:
         try:
             items, reason = _model_stage(page, kind, eligible, exclude, need)
-            yield "model", items, reason
+            yield "model", items, reason, None
             exclude = exclude | {cid for cid, _ in items}
             need -= len(items)
         except Exception:
             log.exception("model set %s failed for a %s slot; falling back", page.model_set.version, kind)
             page.degraded = True
-            model_note = "model error"
+            model_note, fallback = "model error", "model_error"
     else:
-        model_note = "no model set loaded"
+        model_note, fallback = "no model set loaded", "no_model"
     popular = page.runtime.catalog.popular.ranking(page.runtime.config.event_weights)
     items = pick_popular(popular, eligible, exclude, need)
-    yield "popular", items, _note(model_note, "popular content", "most read this fortnight")
+    yield "popular", items, _note(model_note, "popular content", "most read this fortnight"), fallback
     exclude = exclude | {cid for cid, _ in items}
     latest = page.snapshot.latest_of(eligible, exclude, need - len(items))
     reason = "then latest content" if items else _note(model_note, "latest content", "latest content")
-    yield "popular", [(cid, 0.0) for cid in latest], reason
+    yield "latest", [(cid, 0.0) for cid in latest], reason, fallback
 
 
 def _note(model_note: str | None, with_note: str, without: str) -> str:

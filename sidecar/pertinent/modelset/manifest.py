@@ -1,4 +1,5 @@
-"""The model set manifest: what a set vouches for (artifacts and their sha256, libraries, data range)."""
+"""The model set manifest: what a set vouches for (artifacts with their sha256 and declared type,
+libraries, data range). Its signature (signing.py) is checked before anything in it is trusted."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,8 @@ from pathlib import Path
 
 from ..errors import ModelSetError
 
-FORMAT = 1
+# 2: every artifact declares its type and the manifest is signed. Format 1 sets are refused: retrain.
+FORMAT = 2
 MANIFEST_NAME = "manifest.json"
 # Version names and roles become folder and file names: keep them to a safe alphabet.
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -51,7 +53,7 @@ def sha256_file(path: Path) -> str:
 
 
 def read_manifest(folder: Path) -> dict:
-    """Parse and validate a folder's manifest.json; ModelSetError when it is absent or malformed."""
+    """Parse a folder's manifest.json into a JSON object, NOT yet validated or verified."""
     path = Path(folder) / MANIFEST_NAME
     try:
         raw = path.read_text(encoding="utf-8")
@@ -63,7 +65,8 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(raw)
     except ValueError as exc:
         raise ModelSetError("bad_manifest", f"{path} is not valid JSON: {exc}") from None
-    validate_manifest(manifest, where=str(path))
+    if not isinstance(manifest, dict):
+        raise ModelSetError("bad_manifest", f"{path}: expected a JSON object")
     return manifest
 
 
@@ -75,7 +78,8 @@ def validate_manifest(manifest: object, where: str = "manifest") -> None:
     if missing:
         raise ModelSetError("bad_manifest", f"{where}: missing keys {missing}")
     if manifest["format"] != FORMAT:
-        raise ModelSetError("bad_manifest", f"{where}: format {manifest['format']!r} is not {FORMAT}")
+        raise ModelSetError("bad_manifest", f"{where}: format {manifest['format']!r} is not {FORMAT} "
+                                            "(sets written before signing declare no types: retrain)")
     if not is_safe_name(manifest["version"]):
         raise ModelSetError("bad_manifest", f"{where}: version {manifest['version']!r} is not a safe name")
     artifacts = manifest["artifacts"]
@@ -89,5 +93,7 @@ def validate_manifest(manifest: object, where: str = "manifest") -> None:
         digest = entry.get("sha256")
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
             raise ModelSetError("bad_manifest", f"{where}: artifact {role!r} has no valid sha256")
+        if not isinstance(entry.get("type"), str) or ":" not in entry["type"]:
+            raise ModelSetError("bad_manifest", f"{where}: artifact {role!r} declares no type (module:Class)")
     if not isinstance(manifest["libraries"], dict):
         raise ModelSetError("bad_manifest", f"{where}: libraries must be an object")

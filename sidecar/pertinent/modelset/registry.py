@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import ModelSetError
 from .loader import ModelSet, load_model_set
 from .manifest import is_safe_name
+from .signing import Keyring
 from .writer import LIVE_FILE
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,10 @@ def _utcnow_iso() -> str:
 class ModelRegistry:
     """Holds the live ModelSet (or None) and reloads it when models/LIVE changes."""
 
-    def __init__(self, models_dir, reload_interval: float = 5.0, clock=time.monotonic):
+    def __init__(self, models_dir, reload_interval: float = 5.0, clock=time.monotonic,
+                 keyring: Keyring | None = None):
         self.models_dir = Path(models_dir)
+        self.keyring = keyring  # None: the environment's keys (modelset/keys.py), read at each load
         self.reload_interval = float(reload_interval)
         self._clock = clock
         self._lock = threading.Lock()
@@ -114,7 +117,7 @@ class ModelRegistry:
             self._last_error = self._last_error_code = None
             return True, f"{version} already live"
         try:
-            model_set = load_model_set(self.models_dir / version)
+            model_set = load_model_set(self.models_dir / version, self.keyring)
         except ModelSetError as exc:
             return self._fail(exc.code, f"{version}: {exc.message}")
         except Exception as exc:  # never let a reload take the process down

@@ -12,8 +12,10 @@ from pathlib import Path
 import joblib
 
 from ..errors import ModelSetError
+from .keys import default_keyring
 from .manifest import FORMAT, MANIFEST_NAME, is_safe_name, library_versions, sha256_bytes
-from .roles import check_role
+from .roles import check_role, declared_type
+from .signing import Keyring, sign_manifest
 
 LIVE_FILE = "LIVE"
 CANARY_FILE = "CANARY"
@@ -48,9 +50,11 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
                     feature_schema: dict | None = None, hyperparameters: dict | None = None,
                     metrics: dict | None = None, baseline_metrics: dict | None = None,
                     gate: dict | None = None, version: str | None = None,
-                    provenance: dict | None = None) -> Path:
-    """Dump each artifact with joblib, record its sha256 and the library versions, then rename into place."""
+                    provenance: dict | None = None, keyring: Keyring | None = None) -> Path:
+    """Dump each artifact with joblib, record its sha256, type and the library versions, sign the
+    manifest (the environment's keyring unless given one), then rename the folder into place."""
     models_dir = Path(models_dir)
+    keyring = keyring or default_keyring()
     version = version or new_version()
     if not is_safe_name(version):
         raise ModelSetError("bad_manifest", f"version {version!r} is not a safe folder name")
@@ -70,7 +74,8 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
             joblib.dump(obj, buffer)
             data = buffer.getvalue()
             _write_durably(tmp / f"{role}.joblib", data)
-            entries[role] = {"file": f"{role}.joblib", "sha256": sha256_bytes(data), "bytes": len(data)}
+            entries[role] = {"file": f"{role}.joblib", "sha256": sha256_bytes(data), "bytes": len(data),
+                             "type": declared_type(obj)}
         manifest = {
             "format": FORMAT, "version": version, "created": _iso(datetime.now(timezone.utc)),
             "data_range": {k: _iso(v) for k, v in (data_range or {}).items()},
@@ -80,8 +85,9 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
             "gate": gate if gate is not None else {"passed": True, "reason": "no gate"},
             "provenance": provenance or {},  # where the training data came from, when known (demo data)
         }
-        text = json.dumps(manifest, indent=2, sort_keys=True, default=_json_default)
-        _write_durably(tmp / MANIFEST_NAME, (text + "\n").encode())
+        # Signed as JSON reads it back (numpy scalars become plain numbers), so the reader's bytes match.
+        manifest = sign_manifest(json.loads(json.dumps(manifest, default=_json_default)), keyring)
+        _write_durably(tmp / MANIFEST_NAME, _manifest_bytes(manifest))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(models_dir)
@@ -89,6 +95,23 @@ def write_model_set(models_dir, artifacts: dict[str, object], *, data_range: dic
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def _manifest_bytes(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+
+
+def sign_model_set(path, keyring: Keyring | None = None) -> dict:
+    """(Re-)sign an existing set with the current key: its files must match the manifest, nothing is
+    unpickled. Signing vouches for the set: do it only for sets you trust (the shipped demo set)."""
+    from .loader import verified_unsigned
+
+    folder = Path(path)
+    manifest = sign_manifest(verified_unsigned(folder), keyring or default_keyring())
+    tmp = folder / f".{MANIFEST_NAME}.{secrets.token_hex(4)}.tmp"
+    _write_durably(tmp, _manifest_bytes(manifest))
+    os.replace(tmp, folder / MANIFEST_NAME)
+    return manifest
 
 
 def _write_durably(path: Path, data: bytes) -> None:
@@ -131,7 +154,7 @@ def _read_pointer(models_dir, name: str) -> str | None:
     return value or None
 
 
-def promote(models_dir, version: str, *, verify: bool = True) -> None:
+def promote(models_dir, version: str, *, verify: bool = True, keyring: Keyring | None = None) -> None:
     """Make a version live; with verify (default) its manifest, files and checksums are checked first."""
     models_dir = Path(models_dir)
     if not is_safe_name(version):
@@ -139,7 +162,7 @@ def promote(models_dir, version: str, *, verify: bool = True) -> None:
     if verify:
         from .loader import verify_model_set
 
-        verify_model_set(models_dir / version)
+        verify_model_set(models_dir / version, keyring)
     elif not (models_dir / version).is_dir():
         raise ModelSetError("missing_manifest", f"{models_dir / version} does not exist")
     _write_pointer(models_dir, LIVE_FILE, version)
@@ -150,7 +173,7 @@ def live_version(models_dir) -> str | None:
     return _read_pointer(models_dir, LIVE_FILE)
 
 
-def set_canary(models_dir, version: str | None) -> None:
+def set_canary(models_dir, version: str | None, keyring: Keyring | None = None) -> None:
     """Name a canary version (served to a share of traffic by experiments), or clear it with None."""
     models_dir = Path(models_dir)
     if version is None:
@@ -158,7 +181,7 @@ def set_canary(models_dir, version: str | None) -> None:
         return
     from .loader import verify_model_set
 
-    verify_model_set(models_dir / version)
+    verify_model_set(models_dir / version, keyring)
     _write_pointer(models_dir, CANARY_FILE, version)
 
 

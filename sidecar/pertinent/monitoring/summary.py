@@ -14,6 +14,8 @@ from ..experiments.report import experiment_report
 from ..modelset import writer
 from ..modelset.manifest import MANIFEST_NAME
 from .drift import latest_drift
+from .headline import headline, metric_rows
+from .traffic import window_totals
 
 RECENT_EXPERIMENTS = 3
 
@@ -34,6 +36,7 @@ def build_summary(runtime, now: datetime | None = None) -> dict:
             "history": canary.canary_history(runtime.store, limit=10),
         },
         "experiments": experiment_summaries(runtime, now),
+        "traffic": _traffic(runtime, now),
         "drift": drift,
         "training": {
             "last_at": state.get("last_training_at"), "last_reason": state.get("last_training_reason"),
@@ -45,6 +48,12 @@ def build_summary(runtime, now: datetime | None = None) -> dict:
             "worker_last_run_at": state.get("last_run_at"),
         },
     }
+
+
+def _traffic(runtime, now: datetime) -> dict:
+    """The last 24 hours of decisions; this process's own counts are added first, so they are in."""
+    runtime.traffic.flush(runtime.cache)
+    return window_totals(runtime.cache, now)
 
 
 def health(runtime, drift: dict | None) -> dict:
@@ -86,6 +95,8 @@ def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict 
     return {"version": version, "created": created, "age_hours": age_hours,
             "data_range": manifest.get("data_range"), "rows": manifest.get("rows"),
             "metrics": manifest.get("metrics", {}), "baseline_metrics": manifest.get("baseline_metrics", {}),
+            "headline": headline(manifest.get("metrics"), manifest.get("baseline_metrics")),
+            "metric_rows": metric_rows(manifest.get("metrics")),
             "gate": manifest.get("gate"), "provenance": manifest.get("provenance") or {}}
 
 

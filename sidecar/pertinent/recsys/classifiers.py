@@ -8,6 +8,7 @@ from threadpoolctl import ThreadpoolController
 
 from ..domain import ContentItem, Event, PageContext
 from ..modelset.protocols import RecommendQuery
+from .lean import compile_positive_proba
 from .visitor import state_from_history
 
 _CONTROLLER: ThreadpoolController | None = None
@@ -66,10 +67,24 @@ class VariantScorer:
         if not variant_ids:
             return {}
         x = self.feature_rows(query, variant_ids)
-        p_click = positive_proba(self.click_model, x)
-        p_convert = positive_proba(self.conversion_model, x)
+        click, convert = self._scorers()
+        p_click, p_convert = click(x), convert(x)
         p = 1.0 - (1.0 - p_click) * (1.0 - p_convert)
         return {vid: float(score) for vid, score in zip(variant_ids, p, strict=True)}
+
+    def _scorers(self):
+        """The lean numpy path for each classifier (recsys/lean.py), compiled once per process; scikit-
+        learn's predict_proba for a model family it does not cover."""
+        scorers = self.__dict__.get("_lean")
+        if scorers is None:
+            scorers = tuple(compile_positive_proba(m) or (lambda x, m=m: positive_proba(m, x))
+                            for m in (self.click_model, self.conversion_model))
+            self.__dict__["_lean"] = scorers
+        return scorers
+
+    def __getstate__(self) -> dict:
+        # Compiled closures are rebuilt after loading; a model set's pickle holds the fitted models only.
+        return {k: v for k, v in self.__dict__.items() if k != "_lean"}
 
     def observe_catalog(self, items: list[ContentItem]) -> None:
         """New variants are labelled at once, so their topic match is known before the next training."""

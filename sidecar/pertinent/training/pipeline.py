@@ -236,7 +236,7 @@ def _train(events: pd.DataFrame, items, models_dir, *, force: bool = False, prog
         promote(models_dir, path.name)
         result.promoted = True
         forced = " (forced past the gate)" if force and not verdict["passed"] else ""
-        progress(f"promoted {path.name}{forced}; models/LIVE updated")
+        progress(f"promoted {path.name}{forced}; {Path(models_dir) / 'LIVE'} updated")
     else:
         progress(f"kept back {path.name}: {verdict['reason']}")
     return result

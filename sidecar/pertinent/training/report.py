@@ -37,6 +37,16 @@ def _table(rows: dict[str, dict], columns: list[str] | None = None) -> str:
     return f"<table><tr><th></th>{head}</tr>{body}</table>"
 
 
+def pr_curve(y: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(recall, precision) points to draw. One score for everyone ranks nothing: precision is the base
+    rate at every recall, a flat line. sklearn's curve joins (1, base rate) to (0, 1) there instead, a
+    diagonal that reads as skill."""
+    if p.min() == p.max():
+        return np.array([0.0, 1.0]), np.array([y.mean(), y.mean()])
+    precision, recall, _ = precision_recall_curve(y, p)
+    return recall, precision
+
+
 def _plots(folder: Path, name: str, curves: dict) -> list[str]:
     """ROC, precision-recall, calibration and lift PNGs for one classifier; returns file names."""
     y = np.asarray(curves["y"])
@@ -48,8 +58,7 @@ def _plots(folder: Path, name: str, curves: dict) -> list[str]:
         p = np.asarray(curves[label])
         fpr, tpr, _ = roc_curve(y, p)
         axes[0].plot(fpr, tpr, label=label)
-        prec, rec, _ = precision_recall_curve(y, p)
-        axes[1].plot(rec, prec, label=label)
+        axes[1].plot(*pr_curve(y, p), label=label)
     axes[0].plot([0, 1], [0, 1], ":", color="grey")
     axes[0].set(title=f"{name}: ROC", xlabel="false positive rate", ylabel="true positive rate")
     axes[1].set(title=f"{name}: precision-recall", xlabel="recall", ylabel="precision")
@@ -132,7 +141,8 @@ def write_report(folder, result, classifiers: dict, live: dict | None) -> Path:
         out += [f"<img src='{f}' alt='{name} curves'>" for f in _plots(folder, name, c["curves"])]
         out.append(weighting_section(name, m[name].get("weighting") or {}))
         out.append(f"<h3>Slices ({name})</h3>" + _slices(m[name]))
-    out.append("<h2>Timings (s)</h2>" + _table({"seconds": result.timings}))
+    # One row per step: a row per metric would run off the page sideways.
+    out.append("<h2>Timings (s)</h2>" + _table({step: {"seconds": v} for step, v in result.timings.items()}))
     out.append("</body></html>")
     path = folder / "report.html"
     path.write_text("\n".join(out), encoding="utf-8")

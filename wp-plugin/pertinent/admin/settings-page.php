@@ -46,7 +46,17 @@ function pertinent_admin_settings_fields() {
 		'post_types'        => array( __( 'Synced content types', 'pertinent' ), 'pertinent_behaviour' ),
 	);
 	foreach ( $fields as $key => $field ) {
-		add_settings_field( 'pertinent_' . $key, $field[0], 'pertinent_render_field', 'pertinent', $field[1], array( 'key' => $key, 'label_for' => 'pertinent_' . $key ) );
+		add_settings_field(
+			'pertinent_' . $key,
+			$field[0],
+			'pertinent_render_field',
+			'pertinent',
+			$field[1],
+			array(
+				'key'       => $key,
+				'label_for' => 'pertinent_' . $key,
+			)
+		);
 	}
 }
 
@@ -157,7 +167,7 @@ function pertinent_render_settings_page() {
 }
 
 /**
- * admin-post `pertinent_test_connection`: asks the sidecar for its health, shows it after the redirect.
+ * Handles admin-post `pertinent_test_connection`: asks the sidecar for its health, shows it after the redirect.
  */
 function pertinent_admin_test_connection() {
 	if ( ! current_user_can( 'manage_options' ) ) {
@@ -174,7 +184,7 @@ function pertinent_admin_test_connection() {
 }
 
 /**
- * admin-post `pertinent_bulk_sync`: restarts the bulk sync and sends the first batch at once.
+ * Handles admin-post `pertinent_bulk_sync`: restarts the bulk sync and sends the first batch at once.
  */
 function pertinent_admin_bulk_sync() {
 	if ( ! current_user_can( 'manage_options' ) ) {

@@ -72,10 +72,10 @@ function pertinent_post_terms( $post ) {
  * @return array<string,mixed>
  */
 function pertinent_catalog_item( $post ) {
-	$text    = trim( preg_replace( '/\s+/', ' ', wp_strip_all_tags( strip_shortcodes( $post->post_content ) ) ) );
-	$excerpt = '' !== $post->post_excerpt ? wp_strip_all_tags( $post->post_excerpt ) : wp_trim_words( $text, 55, '' );
-	$terms   = pertinent_post_terms( $post );
-	$item    = array(
+	$text      = trim( preg_replace( '/\s+/', ' ', wp_strip_all_tags( strip_shortcodes( $post->post_content ) ) ) );
+	$excerpt   = '' !== $post->post_excerpt ? wp_strip_all_tags( $post->post_excerpt ) : wp_trim_words( $text, 55, '' );
+	$terms     = pertinent_post_terms( $post );
+	$item      = array(
 		'title'       => html_entity_decode( $post->post_title, ENT_QUOTES, 'UTF-8' ),
 		'url'         => (string) get_permalink( $post ),
 		'type'        => $post->post_type,
@@ -238,9 +238,9 @@ function pertinent_sync_push( $post_id, $action ) {
  * @param string $error   Why it failed.
  */
 function pertinent_sync_enqueue( $post_id, $action, $error ) {
-	$queue              = pertinent_sync_queue();
-	$attempts           = isset( $queue[ $post_id ] ) ? $queue[ $post_id ]['attempts'] + 1 : 1;
-	$queue[ $post_id ]  = array(
+	$queue             = pertinent_sync_queue();
+	$attempts          = isset( $queue[ $post_id ] ) ? $queue[ $post_id ]['attempts'] + 1 : 1;
+	$queue[ $post_id ] = array(
 		'action'   => $action,
 		'attempts' => $attempts,
 		'next_at'  => time() + pertinent_sync_backoff( $attempts ),

@@ -15,6 +15,7 @@ require_once __DIR__ . '/circuit-breaker.php';
 require_once __DIR__ . '/sidecar-client.php';
 require_once __DIR__ . '/visitor.php';
 require_once __DIR__ . '/meta.php';
+require_once __DIR__ . '/json-schema.php';
 require_once __DIR__ . '/variants.php';
 require_once __DIR__ . '/catalog-sync.php';
 require_once __DIR__ . '/bulk-sync.php';

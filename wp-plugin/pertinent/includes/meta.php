@@ -114,7 +114,7 @@ function pertinent_sanitize_terms( $value ) {
 function pertinent_post_meta( $post_id ) {
 	$meta = array();
 	foreach ( array_keys( pertinent_meta_fields() ) as $key ) {
-		$values                                       = get_post_meta( $post_id, $key, true );
+		$values = get_post_meta( $post_id, $key, true );
 		$meta[ substr( $key, strlen( 'pertinent_' ) ) ] = pertinent_sanitize_terms( $values );
 	}
 	return $meta;

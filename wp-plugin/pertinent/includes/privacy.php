@@ -70,17 +70,25 @@ function pertinent_register_eraser( $erasers ) {
 }
 
 /**
- * Exports what the sidecar holds about the user's visitor ids.
+ * Exports what the sidecar holds about the user's visitor ids. WordPress also passes a page number: a user
+ * has a handful of visitor ids, so the first page holds everything and says done.
  *
  * @param string $email User email.
- * @param int    $page  Page (one page holds everything).
  * @return array{data:array,done:bool}
  */
-function pertinent_privacy_export( $email, $page = 1 ) {
+function pertinent_privacy_export( $email ) {
 	$user = get_user_by( 'email', $email );
 	$data = array();
 	foreach ( $user ? pertinent_user_visitor_ids( $user->ID ) : array() as $visitor ) {
-		$result = pertinent_sidecar_request( 'GET', '/v1/visitors/' . rawurlencode( $visitor ), null, array( 'breaker' => false, 'timeout_ms' => 5000 ) );
+		$result = pertinent_sidecar_request(
+			'GET',
+			'/v1/visitors/' . rawurlencode( $visitor ),
+			null,
+			array(
+				'breaker'    => false,
+				'timeout_ms' => 5000,
+			)
+		);
 		$fields = array(
 			array(
 				'name'  => __( 'Visitor id', 'pertinent' ),
@@ -107,19 +115,26 @@ function pertinent_privacy_export( $email, $page = 1 ) {
 }
 
 /**
- * Erases the user's visitor data on the sidecar, then the link itself.
+ * Erases the user's visitor data on the sidecar, then the link itself (in one page, as the export).
  *
  * @param string $email User email.
- * @param int    $page  Page.
  * @return array{items_removed:bool,items_retained:bool,messages:array,done:bool}
  */
-function pertinent_privacy_erase( $email, $page = 1 ) {
+function pertinent_privacy_erase( $email ) {
 	$user     = get_user_by( 'email', $email );
 	$removed  = false;
 	$retained = false;
 	$messages = array();
 	foreach ( $user ? pertinent_user_visitor_ids( $user->ID ) : array() as $visitor ) {
-		$result = pertinent_sidecar_request( 'DELETE', '/v1/visitors/' . rawurlencode( $visitor ), null, array( 'breaker' => false, 'timeout_ms' => 5000 ) );
+		$result = pertinent_sidecar_request(
+			'DELETE',
+			'/v1/visitors/' . rawurlencode( $visitor ),
+			null,
+			array(
+				'breaker'    => false,
+				'timeout_ms' => 5000,
+			)
+		);
 		if ( ! is_wp_error( $result ) || pertinent_sidecar_not_found( $result ) ) {
 			$removed = true;
 		} else {

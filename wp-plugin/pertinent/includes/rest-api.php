@@ -57,19 +57,46 @@ function pertinent_rest_decide_schema() {
 				'type'                 => 'object',
 				'additionalProperties' => false,
 				'properties'           => array(
-					'url'         => array( 'type' => 'string', 'maxLength' => 2000 ),
-					'content_id'  => array( 'type' => array( 'string', 'integer' ), 'maxLength' => 64 ),
-					'referrer'    => array( 'type' => 'string', 'maxLength' => 2000 ),
+					'url'         => array(
+						'type'      => 'string',
+						'maxLength' => 2000,
+					),
+					'content_id'  => array(
+						'type'      => array( 'string', 'integer' ),
+						'maxLength' => 64,
+					),
+					'referrer'    => array(
+						'type'      => 'string',
+						'maxLength' => 2000,
+					),
 					'utm'         => array(
 						'type'                 => 'object',
-						'additionalProperties' => array( 'type' => 'string', 'maxLength' => 200 ),
+						'additionalProperties' => array(
+							'type'      => 'string',
+							'maxLength' => 200,
+						),
 					),
-					'device'      => array( 'type' => 'string', 'maxLength' => 20 ),
-					'locale'      => array( 'type' => 'string', 'maxLength' => 20 ),
-					'country'     => array( 'type' => 'string', 'maxLength' => 8 ),
+					'device'      => array(
+						'type'      => 'string',
+						'maxLength' => 20,
+					),
+					'locale'      => array(
+						'type'      => 'string',
+						'maxLength' => 20,
+					),
+					'country'     => array(
+						'type'      => 'string',
+						'maxLength' => 8,
+					),
 					'consent'     => array( 'type' => 'boolean' ),
-					'visit_count' => array( 'type' => 'integer', 'minimum' => 0 ),
-					'segment'     => array( 'type' => 'string', 'maxLength' => 64 ),
+					'visit_count' => array(
+						'type'    => 'integer',
+						'minimum' => 0,
+					),
+					'segment'     => array(
+						'type'      => 'string',
+						'maxLength' => 64,
+					),
 				),
 			),
 			'slots'      => array(
@@ -81,14 +108,30 @@ function pertinent_rest_decide_schema() {
 					'additionalProperties' => false,
 					'required'             => array( 'name', 'kind' ),
 					'properties'           => array(
-						'name'       => array( 'type' => 'string', 'pattern' => '^[a-z0-9_\-]{1,64}$' ),
-						'kind'       => array( 'type' => 'string', 'enum' => array( 'banner', 'cta', 'recommendations', 'read_next' ) ),
-						'count'      => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 12 ),
-						'layout'     => array( 'type' => 'string', 'enum' => array( 'list', 'grid' ) ),
+						'name'       => array(
+							'type'    => 'string',
+							'pattern' => '^[a-z0-9_\-]{1,64}$',
+						),
+						'kind'       => array(
+							'type' => 'string',
+							'enum' => array( 'banner', 'cta', 'recommendations', 'read_next' ),
+						),
+						'count'      => array(
+							'type'    => 'integer',
+							'minimum' => 1,
+							'maximum' => 12,
+						),
+						'layout'     => array(
+							'type' => 'string',
+							'enum' => array( 'list', 'grid' ),
+						),
 						'candidates' => array(
 							'type'     => 'array',
 							'maxItems' => 50,
-							'items'    => array( 'type' => array( 'string', 'integer' ), 'pattern' => '^[0-9]+$' ),
+							'items'    => array(
+								'type'    => array( 'string', 'integer' ),
+								'pattern' => '^[0-9]+$',
+							),
 						),
 					),
 				),
@@ -103,7 +146,10 @@ function pertinent_rest_decide_schema() {
  * @return array<string,mixed>
  */
 function pertinent_rest_events_schema() {
-	$short = array( 'type' => 'string', 'maxLength' => 64 );
+	$short = array(
+		'type'      => 'string',
+		'maxLength' => 64,
+	);
 	return array(
 		'type'                 => 'object',
 		'additionalProperties' => false,
@@ -118,24 +164,48 @@ function pertinent_rest_events_schema() {
 					'additionalProperties' => false,
 					'required'             => array( 'type' ),
 					'properties'           => array(
-						'type'        => array( 'type' => 'string', 'enum' => array( 'impression', 'view', 'click', 'dwell', 'conversion' ) ),
+						'type'        => array(
+							'type' => 'string',
+							'enum' => array( 'impression', 'view', 'click', 'dwell', 'conversion' ),
+						),
 						'visitor_id'  => $short,
 						'session_id'  => $short,
-						'content_id'  => array( 'type' => array( 'string', 'integer' ), 'maxLength' => 64 ),
+						'content_id'  => array(
+							'type'      => array( 'string', 'integer' ),
+							'maxLength' => 64,
+						),
 						'decision_id' => $short,
 						'slot'        => $short,
 						'arm'         => $short,
-						'timestamp'   => array( 'type' => array( 'string', 'number' ), 'maxLength' => 40 ),
+						'timestamp'   => array(
+							'type'      => array( 'string', 'number' ),
+							'maxLength' => 40,
+						),
 						'value'       => array( 'type' => 'number' ),
 						'context'     => array(
 							'type'                 => 'object',
 							'additionalProperties' => false,
 							'properties'           => array(
-								'device'   => array( 'type' => 'string', 'maxLength' => 20 ),
-								'referrer' => array( 'type' => 'string', 'maxLength' => 2000 ),
-								'country'  => array( 'type' => 'string', 'maxLength' => 8 ),
-								'locale'   => array( 'type' => 'string', 'maxLength' => 20 ),
-								'url'      => array( 'type' => 'string', 'maxLength' => 2000 ),
+								'device'   => array(
+									'type'      => 'string',
+									'maxLength' => 20,
+								),
+								'referrer' => array(
+									'type'      => 'string',
+									'maxLength' => 2000,
+								),
+								'country'  => array(
+									'type'      => 'string',
+									'maxLength' => 8,
+								),
+								'locale'   => array(
+									'type'      => 'string',
+									'maxLength' => 20,
+								),
+								'url'      => array(
+									'type'      => 'string',
+									'maxLength' => 2000,
+								),
 							),
 						),
 					),
@@ -199,13 +269,13 @@ function pertinent_rest_decide( $request ) {
 	}
 	$slots = array();
 	foreach ( $payload['slots'] as $raw ) {
-		$slot                    = pertinent_normalize_slot( $raw );
+		$slot                   = pertinent_normalize_slot( $raw );
 		$slots[ $slot['name'] ] = $slot;
 	}
-	$context = isset( $payload['context'] ) ? $payload['context'] : array();
-	$consent = pertinent_has_consent() && ( ! isset( $context['consent'] ) || $context['consent'] );
+	$context            = isset( $payload['context'] ) ? $payload['context'] : array();
+	$consent            = pertinent_has_consent() && ( ! isset( $context['consent'] ) || $context['consent'] );
 	$context['consent'] = $consent;
-	$forward = array(
+	$forward            = array(
 		'context' => (object) $context,
 		'slots'   => array_values( array_map( 'pertinent_slot_request', $slots ) ),
 	);

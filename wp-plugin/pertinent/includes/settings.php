@@ -30,7 +30,7 @@ function pertinent_settings_defaults() {
 }
 
 /**
- * wp-config.php constants that fix a setting (shown locked on the settings page).
+ * The wp-config.php constants that fix a setting (shown locked on the settings page).
  *
  * @return array<string,string> setting key => constant name
  */
@@ -66,12 +66,12 @@ function pertinent_register_settings() {
  * @param mixed $value   Raw value.
  * @param int   $min     Lower bound.
  * @param int   $max     Upper bound.
- * @param int   $default Used when $value is not numeric.
+ * @param int   $fallback Used when $value is not numeric.
  * @return int
  */
-function pertinent_clamp_int( $value, $min, $max, $default ) {
+function pertinent_clamp_int( $value, $min, $max, $fallback ) {
 	if ( ! is_numeric( $value ) ) {
-		return $default;
+		return $fallback;
 	}
 	return max( $min, min( $max, (int) $value ) );
 }

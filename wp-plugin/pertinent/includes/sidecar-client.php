@@ -70,7 +70,9 @@ function pertinent_sidecar_request( $method, $path, $body = null, $options = arr
 		if ( $options['breaker'] ) {
 			pertinent_breaker_failure();
 		}
-		return new WP_Error( 'pertinent_server_error', sprintf( 'sidecar answered HTTP %d', $status ),
+		return new WP_Error(
+			'pertinent_server_error',
+			sprintf( 'sidecar answered HTTP %d', $status ),
 			array(
 				'status' => $status,
 				'body'   => $decoded,
@@ -134,12 +136,12 @@ function pertinent_client_args( $method, $body, $options ) {
 		$headers['Authorization'] = 'Bearer ' . $key;
 	}
 	$args = array(
-		'method'                     => strtoupper( $method ),
+		'method'                       => strtoupper( $method ),
 		// Seconds for non-curl transports; curl gets the exact milliseconds from the hook below.
-		'timeout'                    => $timeout_ms / 1000,
-		'redirection'                => 0,
-		'headers'                    => $headers,
-		'pertinent_timeout_ms'       => $timeout_ms,
+		'timeout'                      => $timeout_ms / 1000,
+		'redirection'                  => 0,
+		'headers'                      => $headers,
+		'pertinent_timeout_ms'         => $timeout_ms,
 		'pertinent_connect_timeout_ms' => $connect_ms,
 	);
 	if ( null !== $body ) {
@@ -156,10 +158,9 @@ function pertinent_client_args( $method, $body, $options ) {
  * with the system resolver.
  *
  * @param resource|\CurlHandle $handle      The curl handle (by reference).
- * @param array                $parsed_args Request arguments.
- * @param string               $url         Request URL.
+ * @param array                $parsed_args Request arguments (ours carry `pertinent_timeout_ms`).
  */
-function pertinent_http_api_curl( $handle, $parsed_args, $url ) {
+function pertinent_http_api_curl( $handle, $parsed_args ) {
 	if ( empty( $parsed_args['pertinent_timeout_ms'] ) ) {
 		return;
 	}

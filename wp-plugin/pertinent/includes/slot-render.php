@@ -68,10 +68,10 @@ function pertinent_slot_request( $slot ) {
  */
 function pertinent_slot_wrapper( $slot, $inner, $extra = array() ) {
 	$attrs = array(
-		'class'                     => 'pertinent-slot pertinent-slot--' . str_replace( '_', '-', $slot['kind'] ),
-		'data-pertinent-slot'       => $slot['name'],
-		'data-pertinent-kind'       => $slot['kind'],
-		'data-pertinent-count'      => (string) $slot['count'],
+		'class'                => 'pertinent-slot pertinent-slot--' . str_replace( '_', '-', $slot['kind'] ),
+		'data-pertinent-slot'  => $slot['name'],
+		'data-pertinent-kind'  => $slot['kind'],
+		'data-pertinent-count' => (string) $slot['count'],
 	);
 	if ( $slot['candidates'] ) {
 		$attrs['data-pertinent-candidates'] = implode( ',', $slot['candidates'] );
@@ -165,11 +165,11 @@ function pertinent_recommendations_html( $slot, $ids ) {
  * The final server-rendered slot: personalized inner HTML when the answer has one, else the default.
  *
  * @param array          $slot     Normalized slot.
- * @param string         $default  Default content (already rendered by the editor's block/shortcode).
+ * @param string         $default_html  Default content (already rendered by the editor's block/shortcode).
  * @param array|WP_Error $decision The decide answer (whole body) or the error that stands for it.
  * @return string
  */
-function pertinent_slot_final_html( $slot, $default, $decision ) {
+function pertinent_slot_final_html( $slot, $default_html, $decision ) {
 	$extra = array( 'rendered' => 'server' );
 	$inner = '';
 	if ( is_wp_error( $decision ) ) {
@@ -186,7 +186,7 @@ function pertinent_slot_final_html( $slot, $default, $decision ) {
 		}
 		$extra['source'] = '' === $inner ? 'default' : ( isset( $answer['source'] ) ? (string) $answer['source'] : 'model' );
 	}
-	return pertinent_slot_wrapper( $slot, '' === $inner ? $default : $inner, $extra );
+	return pertinent_slot_wrapper( $slot, '' === $inner ? $default_html : $inner, $extra );
 }
 
 /**
@@ -194,10 +194,10 @@ function pertinent_slot_final_html( $slot, $default, $decision ) {
  * inert <template>s, so a cached page stays correct and the snippet swaps without fetching markup.
  *
  * @param array  $slot    Normalized slot.
- * @param string $default Default content.
+ * @param string $default_html Default content.
  * @return string
  */
-function pertinent_slot_browser_html( $slot, $default ) {
+function pertinent_slot_browser_html( $slot, $default_html ) {
 	$templates = '';
 	$request   = pertinent_is_variant_kind( $slot['kind'] ) ? pertinent_slot_request( $slot ) : array();
 	if ( ! empty( $request['candidates'] ) ) {
@@ -211,5 +211,5 @@ function pertinent_slot_browser_html( $slot, $default ) {
 	}
 	pertinent_snippet_needed();
 	// Templates live inside the slot so the snippet finds them with slot.querySelectorAll().
-	return pertinent_slot_wrapper( $slot, $default . $templates, array( 'rendered' => 'browser' ) );
+	return pertinent_slot_wrapper( $slot, $default_html . $templates, array( 'rendered' => 'browser' ) );
 }

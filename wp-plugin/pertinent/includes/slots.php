@@ -47,7 +47,7 @@ function pertinent_render_slot_block( $attributes, $content ) {
  * @return string
  */
 function pertinent_slot_shortcode( $atts, $content = null ) {
-	$atts    = shortcode_atts(
+	$atts = shortcode_atts(
 		array(
 			'name'       => '',
 			'kind'       => 'banner',
@@ -59,34 +59,34 @@ function pertinent_slot_shortcode( $atts, $content = null ) {
 		'pertinent_slot'
 	);
 	// The default is the site's own content, output as WordPress would output it.
-	$default = null === $content ? '' : do_shortcode( $content );
-	return pertinent_render_slot( $atts, $default );
+	$default_html = null === $content ? '' : do_shortcode( $content );
+	return pertinent_render_slot( $atts, $default_html );
 }
 
 /**
  * The one render function behind block and shortcode.
  *
  * @param array  $atts    Slot attributes (name, kind, count, layout, candidates).
- * @param string $default The default content's HTML.
+ * @param string $default_html The default content's HTML.
  * @return string
  */
-function pertinent_render_slot( $atts, $default ) {
+function pertinent_render_slot( $atts, $default_html ) {
 	$slot = pertinent_normalize_slot( $atts );
 	if ( ! empty( $GLOBALS['pertinent_render_depth'] ) ) {
 		// A slot inside a variant's body: no nested decisions.
-		return pertinent_slot_wrapper( $slot, $default );
+		return pertinent_slot_wrapper( $slot, $default_html );
 	}
 	if ( 'browser' === pertinent_effective_render_mode() ) {
-		return pertinent_slot_browser_html( $slot, $default );
+		return pertinent_slot_browser_html( $slot, $default_html );
 	}
 	if ( pertinent_page_buffer_active() ) {
-		return pertinent_page_slot_placeholder( $slot, $default );
+		return pertinent_page_slot_placeholder( $slot, $default_html );
 	}
 	if ( ! pertinent_can_decide_inline() ) {
-		return pertinent_slot_wrapper( $slot, $default, array( 'source' => 'default' ) );
+		return pertinent_slot_wrapper( $slot, $default_html, array( 'source' => 'default' ) );
 	}
 	$decision = pertinent_decide( array( $slot ) );
-	return pertinent_slot_final_html( $slot, $default, $decision );
+	return pertinent_slot_final_html( $slot, $default_html, $decision );
 }
 
 /**
@@ -169,10 +169,10 @@ function pertinent_page_buffer_active() {
  * Registers a slot and returns its placeholder: the default markup between two unique comments.
  *
  * @param array  $slot    Normalized slot.
- * @param string $default Default content.
+ * @param string $default_html Default content.
  * @return string
  */
-function pertinent_page_slot_placeholder( $slot, $default ) {
+function pertinent_page_slot_placeholder( $slot, $default_html ) {
 	/**
 	 * Filters whether the JS snippet is also loaded on server-rendered pages with slots. On by default: it
 	 * records the view, impressions, clicks and dwell of the slots rendered here, with the decision, arm and
@@ -191,11 +191,18 @@ function pertinent_page_slot_placeholder( $slot, $default ) {
 	$index = count( $GLOBALS['pertinent_page_buffer']['slots'] );
 	// Marked server-rendered too: a placeholder left in the page (its buffer closed early) keeps its default,
 	// and the snippet neither decides it nor tracks it (it carries no decision).
-	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper( $slot, $default, array( 'rendered' => 'server', 'source' => 'default' ) ) . '<!--/pertinent-slot:' . $index . '-->';
+	$placeholder = '<!--pertinent-slot:' . $index . '-->' . pertinent_slot_wrapper(
+		$slot,
+		$default_html,
+		array(
+			'rendered' => 'server',
+			'source'   => 'default',
+		)
+	) . '<!--/pertinent-slot:' . $index . '-->';
 
 	$GLOBALS['pertinent_page_buffer']['slots'][ $index ] = array(
 		'slot'        => $slot,
-		'default'     => $default,
+		'default'     => $default_html,
 		'placeholder' => $placeholder,
 	);
 	return $placeholder;

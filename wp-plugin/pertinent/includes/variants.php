@@ -90,37 +90,29 @@ function pertinent_register_variants() {
 			'type'              => 'array',
 			'default'           => array(),
 			'sanitize_callback' => 'pertinent_sanitize_targeting',
-			'show_in_rest'      => array( 'schema' => pertinent_targeting_schema() ),
+			'show_in_rest'      => array( 'schema' => pertinent_targeting_rest_schema() ),
 		)
 	);
 }
 
 /**
- * JSON schema of the targeting rules (the sidecar's `targeting` field).
+ * The JSON Schema of an item's targeting rules: THE definition, shipped in schema/targeting-rules.json (the
+ * sidecar's API validates against the same file).
  *
  * @return array<string,mixed>
  */
 function pertinent_targeting_schema() {
-	return array(
-		'type'  => 'array',
-		'items' => array(
-			'type'       => 'object',
-			'properties' => array(
-				'action' => array(
-					'type' => 'string',
-					'enum' => array( 'pin', 'exclude' ),
-				),
-				'when'   => array(
-					'type'                 => 'object',
-					'additionalProperties' => true,
-				),
-				'slots'  => array(
-					'type'  => 'array',
-					'items' => array( 'type' => 'string' ),
-				),
-			),
-		),
-	);
+	return pertinent_json_schema_load( PERTINENT_DIR . '/schema/targeting-rules.json' );
+}
+
+/**
+ * The same schema for `show_in_rest` (WordPress's dialect; see pertinent_json_schema_for_rest).
+ *
+ * @return array<string,mixed>
+ */
+function pertinent_targeting_rest_schema() {
+	$schema = pertinent_targeting_schema();
+	return pertinent_json_schema_for_rest( $schema, $schema );
 }
 
 /**
@@ -134,7 +126,7 @@ function pertinent_is_variant_kind( $kind ) {
 }
 
 /**
- * banner|cta.
+ * A variant's kind: banner or cta (anything else reads as banner).
  *
  * @param mixed $value Raw.
  * @return string
@@ -184,57 +176,138 @@ function pertinent_sanitize_datetime( $value ) {
 }
 
 /**
- * Sanitizes targeting rules to the sidecar's shape; unknown condition keys are dropped.
+ * What an editor or a form sends, normalised without changing its meaning: JSON text decoded, text trimmed
+ * and lower-cased (rules compare text case-insensitively), integers from numeric strings, blank conditions
+ * dropped. An invalid rule stays invalid here, for pertinent_targeting_problems() to report.
  *
  * @param mixed $value Raw rules (array, or JSON text from the classic meta box).
- * @return array<int,array<string,mixed>>
+ * @return mixed The normalised rules, or the text itself when it is not JSON.
+ */
+function pertinent_normalise_targeting( $value ) {
+	if ( is_string( $value ) ) {
+		if ( '' === trim( $value ) ) {
+			return array();
+		}
+		$decoded = json_decode( $value, true );
+		if ( null === $decoded && JSON_ERROR_NONE !== json_last_error() ) {
+			return $value;
+		}
+		$value = $decoded;
+	}
+	$schema = pertinent_targeting_schema();
+	return pertinent_json_schema_coerce( $value, $schema, $schema, 'pertinent_lowercase' );
+}
+
+/**
+ * Lower-cased text (any script); bytes that are not UTF-8 are left alone for the validator to refuse.
+ *
+ * @param string $text Text.
+ * @return string
+ */
+function pertinent_lowercase( $text ) {
+	return mb_check_encoding( $text, 'UTF-8' ) ? mb_strtolower( $text, 'UTF-8' ) : $text;
+}
+
+/**
+ * Why rules cannot be saved, as (field, message) pairs naming the rule and field
+ * (`targeting[1].when.hours`); empty when they are valid.
+ *
+ * @param mixed $value Raw or normalised rules.
+ * @return array<int,array{0:string,1:string}>
+ */
+function pertinent_targeting_problems( $value ) {
+	if ( ! pertinent_targeting_schema() ) {
+		return array( array( 'targeting', __( 'cannot be checked: the plugin\'s schema/targeting-rules.json is missing or unreadable', 'pertinent' ) ) );
+	}
+	$rules = pertinent_normalise_targeting( $value );
+	if ( is_string( $rules ) ) {
+		return array( array( 'targeting', __( 'is not valid JSON', 'pertinent' ) ) );
+	}
+	return pertinent_json_schema_validate( $rules, pertinent_targeting_schema(), 'targeting' );
+}
+
+/**
+ * Problems as one sentence for an error message or an admin notice.
+ *
+ * @param array<int,array{0:string,1:string}> $problems From pertinent_targeting_problems().
+ * @return string
+ */
+function pertinent_targeting_problems_text( $problems ) {
+	$parts = array();
+	foreach ( $problems as $problem ) {
+		$parts[] = $problem[0] . ' ' . $problem[1];
+	}
+	/* translators: %s: what is wrong, e.g. "targeting[0].when.hours must not repeat a value". */
+	return sprintf( __( 'Targeting rules not saved: %s.', 'pertinent' ), implode( '; ', $parts ) );
+}
+
+/**
+ * The registered meta's sanitize callback: normalises only. Validation refuses the write (see
+ * pertinent_refuse_invalid_targeting) instead of turning a bad rule into a different one.
+ *
+ * @param mixed $value Raw rules.
+ * @return mixed
  */
 function pertinent_sanitize_targeting( $value ) {
-	if ( is_string( $value ) ) {
-		$value = json_decode( $value, true );
+	return pertinent_normalise_targeting( $value );
+}
+
+/**
+ * `add_post_metadata` / `update_post_metadata`: refuses to store targeting rules the schema rejects, on
+ * every path (REST, forms, code), so the stored value stays the previous, valid one.
+ *
+ * @param null|bool $check      Short-circuit value.
+ * @param int       $object_id  Post.
+ * @param string    $meta_key   Meta key.
+ * @param mixed     $meta_value The value, already sanitized.
+ * @return null|bool False to refuse the write.
+ */
+function pertinent_refuse_invalid_targeting( $check, $object_id, $meta_key, $meta_value ) {
+	if ( 'pertinent_targeting' !== $meta_key || null !== $check ) {
+		return $check;
 	}
-	if ( ! is_array( $value ) ) {
-		return array();
+	return pertinent_targeting_problems( $meta_value ) ? false : null;
+}
+
+/**
+ * `rest_pre_insert_pertinent_variant`: a REST save with invalid rules is answered 400 naming the rule and
+ * field, before anything of the post is written.
+ *
+ * @param stdClass|WP_Error $prepared_post The post about to be saved.
+ * @param WP_REST_Request   $request       The request.
+ * @return stdClass|WP_Error
+ */
+function pertinent_rest_pre_insert_variant( $prepared_post, $request ) {
+	$meta = $request->get_param( 'meta' );
+	// A null value deletes the meta (WordPress's REST convention): nothing to validate.
+	if ( is_wp_error( $prepared_post ) || ! is_array( $meta ) || ! isset( $meta['pertinent_targeting'] ) ) {
+		return $prepared_post;
 	}
-	$strings = array( 'utm_source', 'utm_medium', 'utm_campaign', 'referrer_contains', 'device', 'segment', 'role' );
-	$ints    = array( 'visit_count_min', 'visit_count_max' );
-	$rules   = array();
-	foreach ( array_slice( $value, 0, 20 ) as $rule ) {
-		if ( ! is_array( $rule ) || ! isset( $rule['action'] ) || ! in_array( $rule['action'], array( 'pin', 'exclude' ), true ) ) {
-			continue;
-		}
-		$when = array();
-		$raw  = isset( $rule['when'] ) && is_array( $rule['when'] ) ? $rule['when'] : array();
-		foreach ( $strings as $key ) {
-			if ( isset( $raw[ $key ] ) && is_scalar( $raw[ $key ] ) && '' !== trim( (string) $raw[ $key ] ) ) {
-				$when[ $key ] = substr( sanitize_text_field( (string) $raw[ $key ] ), 0, 200 );
-			}
-		}
-		foreach ( $ints as $key ) {
-			if ( isset( $raw[ $key ] ) && is_numeric( $raw[ $key ] ) ) {
-				$when[ $key ] = max( 0, (int) $raw[ $key ] );
-			}
-		}
-		if ( isset( $raw['hours'] ) && is_array( $raw['hours'] ) && 2 === count( $raw['hours'] ) ) {
-			$when['hours'] = array_map(
-				static function ( $h ) {
-					return max( 0, min( 24, (int) $h ) );
+	$problems = pertinent_targeting_problems( $meta['pertinent_targeting'] );
+	if ( ! $problems ) {
+		return $prepared_post;
+	}
+	$fields = array();
+	foreach ( $problems as $problem ) {
+		$fields[ 'meta.pertinent_' . $problem[0] ] = $problem[1];
+	}
+	return new WP_Error(
+		'pertinent_invalid_targeting',
+		pertinent_targeting_problems_text( $problems ),
+		array(
+			'status'  => 400,
+			'params'  => $fields,
+			'details' => array_map(
+				static function ( $problem ) {
+					return array(
+						'field'   => $problem[0],
+						'message' => $problem[1],
+					);
 				},
-				array_values( $raw['hours'] )
-			);
-		}
-		if ( isset( $raw['days'] ) && is_array( $raw['days'] ) ) {
-			$when['days'] = array_values( array_unique( array_filter( array_map( 'intval', $raw['days'] ), static function ( $d ) {
-				return $d >= 0 && $d <= 6;
-			} ) ) );
-		}
-		$rules[] = array(
-			'action' => $rule['action'],
-			'when'   => $when,
-			'slots'  => pertinent_sanitize_slot_names( isset( $rule['slots'] ) ? $rule['slots'] : array() ),
-		);
-	}
-	return $rules;
+				$problems
+			),
+		)
+	);
 }
 
 /**

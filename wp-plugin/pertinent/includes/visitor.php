@@ -136,7 +136,7 @@ function pertinent_page_context() {
 		$context['utm'] = $utm;
 	}
 	if ( is_user_logged_in() ) {
-		$user                       = wp_get_current_user();
+		$user                      = wp_get_current_user();
 		$context['logged_in_role'] = $user->roles ? (string) reset( $user->roles ) : 'subscriber';
 	}
 	/**

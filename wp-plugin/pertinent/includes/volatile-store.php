@@ -55,34 +55,34 @@ function pertinent_volatile_file( $key ) {
 }
 
 /**
- * Reads a value; expired or missing keys give $default.
+ * Reads a value; expired or missing keys give $fallback.
  *
  * @param string $key     Key.
- * @param mixed  $default Returned when absent.
+ * @param mixed  $fallback Returned when absent.
  * @return mixed
  */
-function pertinent_volatile_get( $key, $default = null ) {
+function pertinent_volatile_get( $key, $fallback = null ) {
 	$backend = pertinent_volatile_backend();
 	if ( 'object-cache' === $backend ) {
 		$found = false;
 		$value = wp_cache_get( $key, 'pertinent', false, $found );
-		return $found ? $value : $default;
+		return $found ? $value : $fallback;
 	}
 	if ( 'apcu' === $backend ) {
 		$success = false;
 		$value   = apcu_fetch( 'pertinent:' . $key, $success );
-		return $success ? $value : $default;
+		return $success ? $value : $fallback;
 	}
 	$file = pertinent_volatile_file( $key );
 	if ( ! is_readable( $file ) ) {
-		return $default;
+		return $fallback;
 	}
 	$data = json_decode( (string) file_get_contents( $file ), true ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- local file, not a URL.
 	if ( ! is_array( $data ) || ! array_key_exists( 'v', $data ) ) {
-		return $default;
+		return $fallback;
 	}
 	if ( ! empty( $data['e'] ) && $data['e'] < time() ) {
-		return $default;
+		return $fallback;
 	}
 	return $data['v'];
 }

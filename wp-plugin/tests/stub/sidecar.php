@@ -3,22 +3,36 @@
  * A stub sidecar for PHPUnit (router for `php -S`). It records each request as last-request.json and
  * answers from answer.json ({"status": 200, "body": {...}, "sleep_ms": 0}) when a test wrote one; without
  * it, /v1/decide answers every slot with its candidates (source "model") and other paths with {"ok": true}.
+ *
+ * @package Pertinent
  */
-$dir  = getenv( 'PERTINENT_STUB_DIR' );
-$body = file_get_contents( 'php://input' );
+
+/**
+ * A request header or server value as the plugin sent it ('' when absent).
+ *
+ * @param string $key Key of $_SERVER.
+ * @return string
+ */
+function pertinent_stub_server( $key ) {
+	return isset( $_SERVER[ $key ] ) ? (string) $_SERVER[ $key ] : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput -- a test double outside WordPress (no wp_unslash): it records the raw request so a test sees exactly what the plugin sent.
+}
+
+$dir          = getenv( 'PERTINENT_STUB_DIR' );
+$request_path = parse_url( pertinent_stub_server( 'REQUEST_URI' ), PHP_URL_PATH );
+$body         = file_get_contents( 'php://input' );
 file_put_contents(
 	$dir . '/last-request.json',
 	json_encode(
 		array(
-			'method'        => $_SERVER['REQUEST_METHOD'],
-			'path'          => parse_url( $_SERVER['REQUEST_URI'], PHP_URL_PATH ),
-			'authorization' => isset( $_SERVER['HTTP_AUTHORIZATION'] ) ? $_SERVER['HTTP_AUTHORIZATION'] : '',
+			'method'        => pertinent_stub_server( 'REQUEST_METHOD' ),
+			'path'          => $request_path,
+			'authorization' => pertinent_stub_server( 'HTTP_AUTHORIZATION' ),
 			'body'          => json_decode( $body, true ),
 		)
 	)
 );
 $count_file = $dir . '/count';
-file_put_contents( $count_file, (string) ( (int) @file_get_contents( $count_file ) + 1 ) );
+file_put_contents( $count_file, (string) ( ( is_file( $count_file ) ? (int) file_get_contents( $count_file ) : 0 ) + 1 ) );
 
 header( 'Content-Type: application/json' );
 if ( is_file( $dir . '/answer.json' ) ) {
@@ -31,7 +45,7 @@ if ( is_file( $dir . '/answer.json' ) ) {
 	return true;
 }
 $request = json_decode( $body, true );
-if ( '/v1/decide' === parse_url( $_SERVER['REQUEST_URI'], PHP_URL_PATH ) && isset( $request['slots'] ) ) {
+if ( '/v1/decide' === $request_path && isset( $request['slots'] ) ) {
 	$slots = array();
 	foreach ( $request['slots'] as $slot ) {
 		$ids                    = isset( $slot['candidates'] ) ? array_slice( $slot['candidates'], 0, $slot['count'] ) : array();

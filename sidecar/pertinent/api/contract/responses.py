@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ...decision.rule_schema import TargetingRule
-from ...domain import CONTENT_STATUSES, SLOT_KINDS, SOURCES
+from ...domain import CONTENT_STATUSES, FALLBACKS, SLOT_KINDS, SOURCES
 
 
 class ErrorDetail(BaseModel):
@@ -84,6 +84,7 @@ class SlotDecision(BaseModel):
     items: list[DecidedItem]
     source: Literal[SOURCES]
     reason: str
+    fallback: Literal[FALLBACKS] | None = Field(description="why a fallback stands in; null when none does")
 
 
 class Decision(BaseModel):
