@@ -12,7 +12,7 @@ from ...decision.rule_schema import TargetingRules
 from ...domain import CONTENT_STATUSES, META_KEYS
 from ..guard import depth_of
 from .errors import validate
-from .types import Id, Labels, Text, Time
+from .types import STORABLE_KEYS, Id, Labels, Text, Time
 
 # Free editor metadata is kept as sent, so it is bounded: every reader (catalog refresh, GET, the
 # vectorizer) walks it, and 500 levels or megabytes of it would stall or crash each of them.
@@ -25,6 +25,7 @@ class Meta(BaseModel):
     """Editor metadata: the plugin's panel writes the known keys (lists of strings); free keys are kept."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={
+        **STORABLE_KEYS,
         "description": f"editor metadata; free keys kept as sent, at most {MAX_META_DEPTH} levels deep and "
                        f"{MAX_META_BYTES} bytes as JSON"})
 

@@ -10,7 +10,7 @@ from ...decision.rule_schema import SlotName
 from ...domain import MAX_SLOT_COUNT, SLOT_KINDS
 from ...errors import ValidationError
 from .errors import validate
-from .types import Id, Int, Labels, OptionalId, Text
+from .types import STORABLE_KEYS, Id, Int, Labels, OptionalId, Text
 
 MAX_SLOTS = 20
 MAX_CANDIDATES = 1000
@@ -42,7 +42,8 @@ class PageContext(BaseModel):
     url: Text(2000) = None
     content_id: OptionalId = None
     referrer: Text(2000) = None
-    utm: dict[str, Text(500)] | None = Field(None, description="source, medium, campaign, term, content")
+    utm: dict[str, Text(500)] | None = Field(None, description="source, medium, campaign, term, content",
+                                             json_schema_extra=STORABLE_KEYS)
     device: Text(32) = None
     locale: Text(35) = None
     country: Text(8) = None

@@ -111,6 +111,10 @@ def Text(max_length: int):  # noqa: N802 - a type factory, read like a type: Tex
                      Field(json_schema_extra={"pattern": STORABLE_TEXT_PATTERN})]
 
 
+# Object keys hold no NUL or lone surrogate either (the guard refuses them too).
+STORABLE_KEYS = {"propertyNames": {"pattern": STORABLE_TEXT_PATTERN}}
+
+
 def _one_or_many(raw):
     # WordPress sends a single tag as a string; it means a one-item list.
     return [raw] if isinstance(raw, str) else raw
