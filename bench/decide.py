@@ -43,7 +43,7 @@ def train_model_set(models_dir: Path, items: list[dict], rows: list[dict]) -> st
 
     The full pipeline's hyperparameter search and classifiers take minutes; serving cost is the same.
     """
-    from pertinent.api.parse import parse_content
+    from pertinent.api.contract.content import parse_content
     from pertinent.modelset.writer import promote, write_model_set
     from pertinent.recsys.hybrid import HybridRecommender
 

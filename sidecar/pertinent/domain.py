@@ -25,9 +25,15 @@ MAX_SLOT_COUNT = 50
 # alike: an id that could be stored but not named in a URL path would be data nobody can erase.
 MAX_ID_LENGTH = 191  # fits the WordPress and SQL index limits
 # NUL cannot be stored by PostgreSQL and lone UTF-16 surrogates cannot be encoded as UTF-8 by anyone.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-# Controls, and the separators a URL path, a proxy or a file name would split or rewrite.
-_NOT_IN_ID = re.compile("[\x00-\x1f\x7f-\x9f/\\\\\ud800-\udfff]")
+UNSTORABLE_CHARACTERS = r"\x00\ud800-\udfff"  # regex escapes: also the OpenAPI document's patterns
+_UNSTORABLE = re.compile(f"[{UNSTORABLE_CHARACTERS}]")
+STORABLE_TEXT_PATTERN = rf"^[^{UNSTORABLE_CHARACTERS}]*$"
+# Controls, and the separators a URL path, a proxy or a file name would split or rewrite; written as
+# regex escapes so the same class also serves as the OpenAPI document's pattern (ECMA-262 reads it too).
+ID_FORBIDDEN_CHARACTERS = r"\x00-\x1f\x7f-\x9f/\\\ud800-\udfff"
+_NOT_IN_ID = re.compile(f"[{ID_FORBIDDEN_CHARACTERS}]")
+# The id rule as one regular expression (length aside): no forbidden character, not "." or "..".
+ID_PATTERN = rf"^(?!\.\.?$)[^{ID_FORBIDDEN_CHARACTERS}]*$"
 
 
 def text_problem(text: str) -> str | None:

@@ -49,6 +49,9 @@ def test_text_plain_is_only_accepted_where_browsers_need_it(client, server):
     ({"slots": [{"name": "a", "candidates": [1, None]}]}, "slots[0].candidates[1]"),
     ({"slots": [{"name": "a", "filters": {"colour": ["red"]}}]}, "slots[0].filters.colour"),
     ({"slots": [{"name": "a"}], "context": {"consent": "yes"}}, "context.consent"),
+    # null is not "unknown, assume yes": a client unsure of consent must say false.
+    ({"slots": [{"name": "a"}], "context": {"consent": None}}, "context.consent"),
+    ({"slots": [{"name": " "}]}, "slots[0].name"),
     ({"slots": [{"name": "a"}], "context": {"visit_count": -1}}, "context.visit_count"),
     ({"slots": [{"name": "a"}], "context": "home"}, "context"),
     ([1, 2], "body"),
@@ -66,13 +69,37 @@ def test_decide_schema_errors_are_422_naming_the_field(client, server, body, fie
     ({"targeting": [{"action": "boost"}]}, "targeting[0].action"),
     ({"targeting": [{"action": "pin", "when": {"utm_sorce": "x"}}]}, "targeting[0].when.utm_sorce"),
     ({"targeting": [{"action": "pin", "when": {"hours": [9]}}]}, "targeting[0].when.hours"),
-    ({"targeting": [{"action": "pin", "when": {"days": [7]}}]}, "targeting[0].when.days"),
+    ({"targeting": [{"action": "pin", "when": {"days": [7]}}]}, "targeting[0].when.days[0]"),
+    # Rules the decision core cannot compile: refused here, not silently dropped at decide time.
+    ({"targeting": [{"action": "pin", "when": {"hours": [5, 5]}}]}, "targeting[0].when.hours"),
+    ({"targeting": [{"action": "pin", "when": {"hours": [24, 3]}}]}, "targeting[0].when.hours[0]"),
+    ({"targeting": [{"action": "pin"}, {"action": "pin", "when": {"days": []}}]}, "targeting[1].when.days"),
+    ({"targeting": [{"action": "pin", "when": {"days": [1, 1]}}]}, "targeting[0].when.days"),
+    ({"targeting": [{"action": "pin", "when": {"device": " "}}]}, "targeting[0].when.device"),
+    ({"targeting": [{"action": "pin", "when": {"visit_count_min": True}}]},
+     "targeting[0].when.visit_count_min"),
+    ({"targeting": [{"action": "pin", "slots": ["hero", "hero"]}]}, "targeting[0].slots"),
+    ({"targeting": [{"action": "pin"}] * 21}, "targeting"),
     ({"meta": {"topics": [["nested"]]}}, "meta.topics[0]"),
 ])
 def test_content_schema_errors_are_422_naming_the_field(client, server, item, field):
     answer = client.put("/v1/content/9", json=item, headers=server)
     assert answer.status_code == 422, answer.json
     assert answer.json["error"]["field"] == field
+
+
+def test_bulk_content_refuses_a_rule_the_core_cannot_compile_and_stores_nothing(client, server):
+    items = [{"id": "ok", "title": "fine"},
+             {"id": "bad", "targeting": [{"action": "pin", "when": {"hours": [5, 5]}}]}]
+    answer = client.post("/v1/content/bulk", json={"items": items}, headers=server)
+    assert answer.status_code == 422 and answer.json["error"]["field"] == "items[1].targeting[0].when.hours"
+    assert client.get("/v1/content/ok", headers=server).status_code == 404
+
+
+def test_a_stored_rule_reads_back_as_saved(client, server):
+    rule = {"action": "exclude", "slots": ["hero"], "when": {"hours": [22, 6], "role": "anonymous"}}
+    assert client.put("/v1/content/r", json={"targeting": [rule]}, headers=server).status_code == 200
+    assert client.get("/v1/content/r", headers=server).json["targeting"] == [rule]
 
 
 def test_event_timestamp_errors_name_the_item(client, server):

@@ -17,6 +17,7 @@ def deep(levels: int) -> str:
     return '{"x":' * levels + "1" + "}" * levels
 
 
+GOOD_EVENT = {"type": "view", "visitor_id": "v-good", "content_id": "1"}
 # (name, method, path, raw JSON body or None, status, field the error names, error code)
 CASES = [
     ("NUL in a title", "PUT", "/v1/content/1", json.dumps({"title": f"a{NUL}b"}), 422, "title",
@@ -81,6 +82,39 @@ CASES = [
      "unstorable_text"),
     ("duplicate key around a batch", "POST", "/v1/events", '{"events": [], "events": []}', 422, "events",
      "duplicate_key"),
+    # Rules the decision core could never compile: refused, not stored to be silently dropped.
+    ("hours with start equal to end", "PUT", "/v1/content/1",
+     json.dumps({"targeting": [{"action": "pin", "when": {"hours": [5, 5]}}]}), 422,
+     "targeting[0].when.hours", "invalid_value"),
+    ("hours starting at 24", "PUT", "/v1/content/1",
+     json.dumps({"targeting": [{"action": "pin", "when": {"hours": [24, 3]}}]}), 422,
+     "targeting[0].when.hours[0]", "out_of_range"),
+    ("no weekdays", "PUT", "/v1/content/1",
+     json.dumps({"targeting": [{"action": "pin", "when": {"days": []}}]}), 422, "targeting[0].when.days",
+     "required"),
+    ("a boolean visit count", "PUT", "/v1/content/1",
+     json.dumps({"targeting": [{"action": "pin", "when": {"visit_count_min": True}}]}), 422,
+     "targeting[0].when.visit_count_min", "invalid_type"),
+    ("a rule in bulk the core cannot compile", "POST", "/v1/content/bulk",
+     json.dumps({"items": [{"id": "ok"},
+                           {"id": "2", "targeting": [{"action": "pin", "when": {"days": [9]}}]}]}), 422,
+     "items[1].targeting[0].when.days[0]", "out_of_range"),
+    ("a dot-segment id in bulk", "POST", "/v1/content/bulk", json.dumps({"items": [{"id": ".."}]}), 422,
+     "items[0].id", "invalid_id"),
+    ("an over-long id in bulk", "POST", "/v1/content/bulk", json.dumps({"items": [{"id": "x" * 192}]}), 422,
+     "items[0].id", "too_long"),
+    ("meta nested too deep", "PUT", "/v1/content/1", json.dumps({"meta": json.loads(deep(10))}), 422, "meta",
+     "too_deep"),
+    ("consent null on a page", "POST", "/v1/decide",
+     json.dumps({"slots": [{"name": "s"}], "context": {"consent": None}}), 422, "context.consent",
+     "invalid_type"),
+    ("consent null on a batch", "POST", "/v1/events",
+     json.dumps({"events": [GOOD_EVENT], "consent": None}), 422, "consent", "invalid_type"),
+    ("a boolean candidate id", "POST", "/v1/decide",
+     json.dumps({"slots": [{"name": "s", "candidates": [True]}]}), 422,
+     "slots[0].candidates[0]", "invalid_type"),
+    ("a slash in a decide visitor id", "POST", "/v1/decide",
+     json.dumps({"slots": [{"name": "s"}], "visitor_id": "a/b"}), 422, "visitor_id", "invalid_id"),
 ]
 @pytest.mark.parametrize("name,method,path,raw,status,field,code", CASES, ids=[c[0] for c in CASES])
 def test_hostile_input_is_a_4xx_naming_the_field_and_stores_nothing(any_store, name, method, path, raw,

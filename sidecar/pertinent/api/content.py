@@ -11,8 +11,8 @@ from ..domain import ContentItem
 from ..errors import NotFound, PertinentError
 from . import runtime, settings
 from .body import read_json
-from .fields import Fields, check_id
-from .parse import parse_content
+from .contract.content import parse_bulk, parse_content
+from .contract.types import check_id
 
 bp = Blueprint("content", __name__)
 
@@ -30,7 +30,7 @@ def item_to_dict(item: ContentItem) -> dict:
 @access(ADMIN)
 def put_content(content_id: str):
     """Insert or replace one item."""
-    content_id = check_id(content_id, "id", required=True)
+    content_id = check_id(content_id, "id")
     item = parse_content(read_json(), content_id)
     runtime().store.upsert_content([item])
     return item_to_dict(item)
@@ -39,7 +39,7 @@ def put_content(content_id: str):
 @bp.get("/v1/content/<content_id>")
 @access(ADMIN)
 def get_content(content_id: str):
-    content_id = check_id(content_id, "id", required=True)
+    content_id = check_id(content_id, "id")
     item = runtime().store.get_content(content_id)
     if item is None:
         raise NotFound("not_found", f"no content with id {content_id!r}", field="id")
@@ -50,7 +50,7 @@ def get_content(content_id: str):
 @access(ADMIN)
 def delete_content(content_id: str):
     """Remove an item; it is never chosen again (404 when it was not in the catalog)."""
-    content_id = check_id(content_id, "id", required=True)
+    content_id = check_id(content_id, "id")
     if not runtime().store.delete_content(content_id):
         raise NotFound("not_found", f"no content with id {content_id!r}", field="id")
     return {"id": content_id, "deleted": True}
@@ -60,15 +60,12 @@ def delete_content(content_id: str):
 @access(ADMIN)
 def bulk_content():
     """Insert or replace many items in one transaction: all are valid and stored, or none is."""
-    body = Fields(read_json())
-    raw_items = body.list("items", required=True)
+    body = read_json()
+    raw_items = body.get("items") if isinstance(body, dict) else None
     limit = settings().max_content_per_batch
-    if len(raw_items) > limit:
+    if isinstance(raw_items, list) and len(raw_items) > limit:  # before validating any of them
         message = f"at most {limit} items per request (PERTINENT_MAX_CONTENT_PER_BATCH)"
         raise PertinentError("batch_too_large", message, field="items", status=413)
-    items = []
-    for i, raw in enumerate(raw_items):
-        fields = Fields(raw, f"items[{i}]")
-        items.append(parse_content(raw, fields.id("id", required=True), fields.path))
+    items = parse_bulk(body)
     stored = runtime().store.upsert_content(items) if items else 0
     return {"stored": stored}

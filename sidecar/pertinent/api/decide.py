@@ -13,11 +13,10 @@ from flask import Blueprint, request
 
 from .. import metrics
 from ..auth import PUBLIC, access
-from ..domain import MAX_SLOT_COUNT, Decision, SlotDecision
+from ..domain import Decision, SlotDecision
 from . import runtime
 from .body import read_json
-from .fields import Fields
-from .parse import parse_decide
+from .contract.decide import parse_decide, parse_recommendations_query
 
 bp = Blueprint("decide", __name__)
 log = logging.getLogger("pertinent.api")
@@ -60,10 +59,8 @@ def decide():
 @access(PUBLIC)
 def recommendations():
     """Related / next-best content for a visitor on a page."""
-    args = Fields(_query_args(), "")
-    visitor_id = args.id("visitor_id")
-    content_id = args.id("content_id")
-    k = _query_int("k", default=5)
+    query = parse_recommendations_query({k: v for k, v in request.args.items() if v != ""})
+    visitor_id, content_id, k = query.visitor_id, query.content_id, query.k
     rt = runtime()
     version = _live_version(rt)
     try:
@@ -77,19 +74,3 @@ def recommendations():
         metrics.observe_decision(Decision(id="", slots=[slot], model_version=version), internal_error=True)
     return {"visitor_id": visitor_id, "content_id": content_id, "k": k, "model_version": version,
             **slot.to_dict()}
-
-
-def _query_args() -> dict:
-    return {k: request.args.get(k) for k in ("visitor_id", "content_id")}
-
-
-def _query_int(name: str, default: int) -> int:
-    """An integer query parameter between 1 and MAX_SLOT_COUNT, or 422 naming it."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    return Fields({name: value if value is not None else raw}).int(name, lo=1, hi=MAX_SLOT_COUNT)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from flask import Blueprint
 
@@ -10,9 +11,8 @@ from ..auth import PUBLIC, access
 from ..errors import PertinentError, ValidationError
 from . import guard, runtime, settings
 from .body import read_json
+from .contract.events import parse_batch, parse_event
 from .errors import is_backend_outage
-from .fields import Fields
-from .parse import now_utc, parse_event
 
 bp = Blueprint("events", __name__)
 log = logging.getLogger("pertinent.api")
@@ -22,15 +22,15 @@ log = logging.getLogger("pertinent.api")
 @access(PUBLIC)
 def post_events():
     """Store the valid events in one transaction, list the rejected ones with index, field and reason."""
-    body = Fields(read_json(allow_text_plain=True, items_checked_by_caller="events"))
-    raw_events = body.list("events", required=True)
+    body = parse_batch(read_json(allow_text_plain=True, items_checked_by_caller="events"))
+    raw_events = body.events
     limit = settings().max_events_per_batch
     if len(raw_events) > limit:
         message = f"at most {limit} events per request (PERTINENT_MAX_EVENTS_PER_BATCH)"
         raise PertinentError("batch_too_large", message, field="events", status=413)
     # Without consent nothing is stored: the whole batch is refused, item by item, so callers can count.
-    consent = body.bool("consent", True)
-    now = now_utc()
+    consent = body.consent
+    now = datetime.now(timezone.utc)
     accepted, rejected = [], []
     for i, raw in enumerate(raw_events):
         try:

@@ -9,7 +9,7 @@ from ..experiments.report import experiment_report
 from ..monitoring.summary import build_summary
 from . import runtime, settings
 from .body import read_json
-from .fields import check_id
+from .contract.types import check_id
 
 bp = Blueprint("experiments", __name__)
 
@@ -37,7 +37,7 @@ def list_experiments():
 @bp.get("/v1/experiments/<experiment_id>")
 @access(ADMIN)
 def get_experiment(experiment_id: str):
-    experiment_id = check_id(experiment_id, "experiment_id", required=True)
+    experiment_id = check_id(experiment_id, "experiment_id")
     return _book().get(experiment_id).to_doc()
 
 
@@ -45,7 +45,7 @@ def get_experiment(experiment_id: str):
 @access(ADMIN)
 def stop_experiment(experiment_id: str):
     """Stop serving the arms; the report stays readable."""
-    experiment_id = check_id(experiment_id, "experiment_id", required=True)
+    experiment_id = check_id(experiment_id, "experiment_id")
     return _book().stop(experiment_id).to_doc()
 
 
@@ -53,7 +53,7 @@ def stop_experiment(experiment_id: str):
 @access(ADMIN)
 def report(experiment_id: str):
     """Per arm and per slot: impressions, clicks, conversions, rates with CIs, uplift, verdict."""
-    experiment_id = check_id(experiment_id, "experiment_id", required=True)
+    experiment_id = check_id(experiment_id, "experiment_id")
     return experiment_report(runtime().store, _book().get(experiment_id))
 
 

@@ -1,34 +1,18 @@
-"""The OpenAPI 3.1 document of every route: paths, parameters, bodies, responses, auth schemes."""
+"""The OpenAPI 3.1 document: routes, statuses and auth here; each body's schema from its model (contract/)."""
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ..domain import (
-    CONTENT_STATUSES,
-    EVENT_TYPES,
-    FALLBACKS,
-    MAX_ID_LENGTH,
-    MAX_SLOT_COUNT,
-    SLOT_KINDS,
-    SOURCES,
-)
+from ..decision.rule_schema import HAS_TEXT
+from ..domain import MAX_SLOT_COUNT
+from ..experiments.definition import EXPERIMENT_ARMS
+from .contract.schemas import components, ref
+from .contract.types import PATH_ID
 from .guard import MAX_BODY_DEPTH
-from .parse import MAX_META_BYTES, MAX_META_DEPTH, MAX_SLOTS
 
 STR = {"type": "string"}
-STRS = {"type": "array", "items": STR}
-ID_RULE = (f"1 to {MAX_ID_LENGTH} characters; no control characters, '/', '\\', NUL or lone surrogates; "
-           "not '.' or '..'")
-ID = {"type": ["string", "integer"], "minLength": 1, "maxLength": MAX_ID_LENGTH,
-      "description": f"an id ({ID_RULE}); integers (WordPress post ids) read as strings"}
-PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "description": f"an id: {ID_RULE}"}
-TIME = {"type": ["string", "number"], "description": "ISO 8601 time, or epoch seconds"}
 SERVER = [{"serverKey": []}]
 PUBLIC = [{"serverKey": []}, {"publicKey": []}, {"publicKeyHeader": []}, {"publicKeyQuery": []}]
-
-
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def obj(props: dict, required: tuple = (), **extra) -> dict:
@@ -54,7 +38,8 @@ def errors(*statuses: int) -> dict:
 
 
 def op(summary: str, responses: dict, security=None, **extra) -> dict:
-    out = {"summary": summary, "responses": responses, **extra}
+    # Any request can be refused by the HTTP server before the app sees it (URI, headers too large).
+    out = {"summary": summary, "responses": {**responses, **SERVER_LAYER}, **extra}
     out["security"] = security if security is not None else []
     return out
 
@@ -63,55 +48,6 @@ def path_param(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": PATH_ID}
 
 
-WHEN = obj({"utm_source": STR, "utm_medium": STR, "utm_campaign": STR, "referrer_contains": STR,
-            "device": STR, "visit_count_min": {"type": "integer"}, "visit_count_max": {"type": "integer"},
-            "segment": STR, "role": STR,
-            "hours": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
-            "days": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 6}}},
-           additionalProperties=False)
-SCHEMAS = {
-    "Error": obj({"error": obj({"code": STR, "message": STR, "field": STR, "details": {"type": "object"}},
-                               ("code", "message"))}, ("error",)),
-    "TargetingRule": obj({"action": {"enum": ["pin", "exclude"]}, "when": WHEN, "slots": STRS}, ("action",)),
-    "ContentItem": obj({
-        "title": STR, "url": STR, "type": STR, "excerpt": STR, "text": STR, "tags": STRS, "categories": STRS,
-        "meta": obj({"topics": STRS, "audience": STRS, "funnel_stage": STRS, "intent": STRS},
-                    additionalProperties=True,
-                    description=f"editor metadata; free keys kept as sent, at most {MAX_META_DEPTH} levels "
-                                f"deep and {MAX_META_BYTES} bytes as JSON"),
-        "status": {"enum": list(CONTENT_STATUSES)}, "published_at": TIME, "modified_at": TIME,
-        "targeting": {"type": "array", "items": ref("TargetingRule")}, "starts_at": TIME, "ends_at": TIME}),
-    "StoredContentItem": {"allOf": [ref("ContentItem"), obj({"id": STR}, ("id",))]},
-    "Event": obj({"type": {"enum": list(EVENT_TYPES)}, "visitor_id": ID, "session_id": ID, "content_id": ID,
-                  "decision_id": ID, "slot": STR, "arm": STR, "timestamp": TIME, "value": {"type": "number"},
-                  "context": obj({"device": STR, "referrer": STR, "country": STR, "locale": STR, "url": STR,
-                                  "consent": {"type": "boolean"}})}, ("type", "visitor_id")),
-    "PageContext": obj({"url": STR, "content_id": ID, "referrer": STR, "utm": {"type": "object",
-                        "additionalProperties": STR}, "device": STR, "locale": STR, "country": STR,
-                        "consent": {"type": "boolean", "default": True}, "visit_count": {"type": "integer"},
-                        "segment": STR, "logged_in_role": STR}),
-    "SlotRequest": obj({"name": STR, "kind": {"enum": list(SLOT_KINDS), "default": "recommendations"},
-                        "count": {"type": "integer", "minimum": 1, "maximum": MAX_SLOT_COUNT, "default": 1},
-                        "candidates": {"type": "array", "items": ID},
-                        "filters": obj({"type": STRS, "tags": STRS, "categories": STRS},
-                                       additionalProperties=False)}, ("name",)),
-    "DecideRequest": obj({"visitor_id": ID, "session_id": ID, "context": ref("PageContext"),
-                          "slots": {"type": "array", "items": ref("SlotRequest"), "minItems": 1,
-                                    "maxItems": MAX_SLOTS}}, ("slots",)),
-    "SlotDecision": obj({"kind": {"enum": list(SLOT_KINDS)}, "content_ids": STRS,
-                         "scores": {"type": "array", "items": {"type": "number"}},
-                         "items": {"type": "array", "items": obj({"id": STR, "title": STR, "url": STR})},
-                         "source": {"enum": list(SOURCES)}, "reason": STR,
-                         "fallback": {"enum": [*FALLBACKS, None],
-                                      "description": "why a fallback stands in; null when none does"}},
-                        ("kind", "content_ids", "scores", "items", "source", "reason")),
-    "Decision": obj({"decision_id": STR, "model_version": {"type": ["string", "null"]}, "arm": STR,
-                     "ttl": {"type": "integer"}, "cached": {"type": "boolean"},
-                     "slots": {"type": "object", "additionalProperties": ref("SlotDecision")}},
-                    ("decision_id", "model_version", "slots")),
-    "Readiness": obj({"status": {"enum": ["ok", "degraded", "unavailable"]}, "reasons": STRS,
-                      "model_version": {"type": ["string", "null"]}}, ("status", "reasons")),
-}
 RESPONSES = {f"E{status}": {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
              for status, text in {400: "unparsable JSON", 401: "missing or wrong API key",
                                   403: "public key on a server-key route, an origin not allowed, or the "
@@ -122,6 +58,10 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
                                        "surrogates, non-finite numbers, duplicate keys, nesting over "
                                        f"{MAX_BODY_DEPTH} levels, ids outside the id rule",
                                   503: "a backend is unavailable"}.items()}
+# Refused by gunicorn before the app sees the request, answered as JSON by gunicorn_workers.py.
+RESPONSES["E414"] = {**RESPONSES["E422"], "description": "request line over 4 KB (uri_too_long)"}
+RESPONSES["E431"] = {**RESPONSES["E422"], "description": "headers too large or too many (headers_too_large)"}
+SERVER_LAYER = errors(414, 431)
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
 # Public routes only (api/limits.py): a client address over PERTINENT_RATE_LIMIT; the server key is exempt.
 RESPONSES["E429"] = {**RESPONSES["E422"], "description": "too many requests from this address (rate_limited)",
@@ -133,7 +73,7 @@ def paths() -> dict:
     item_id = [path_param("content_id")]
     visitor = [path_param("visitor_id")]
     return {
-        "/healthz": {"get": op("The process is alive", ok("alive", obj({"status": STR})))},
+        "/healthz": {"get": op("The process is alive", ok("alive", ref("Alive")))},
         "/readyz": {"get": op("Ready to serve: a model set is live and the store answers",
                               {**ok("ok or degraded (fallbacks only)", ref("Readiness")),
                                "503": {"description": "store unreachable",
@@ -149,41 +89,34 @@ def paths() -> dict:
             "get": op("One catalog item", {**ok("the item", ref("StoredContentItem")),
                                            **errors(401, 403, 404, 422)}, SERVER),
             "delete": op("Remove a catalog item",
-                         {**ok("deleted", obj({"id": STR, "deleted": {"type": "boolean"}})),
+                         {**ok("deleted", ref("ContentDeleted")),
                           **errors(401, 403, 404, 422)}, SERVER)},
         "/v1/content/bulk": {"post": op(
             "Insert or replace many items in one transaction (all or none)",
-            {**ok("stored", obj({"stored": {"type": "integer"}})), **errors(*BODY_ERRORS)}, SERVER,
-            requestBody=body(obj({"items": {"type": "array", "items": ref("StoredContentItem")}},
-                                 ("items",))))},
+            {**ok("stored", ref("ContentStored")), **errors(*BODY_ERRORS)}, SERVER,
+            requestBody=body(ref("BulkContent")))},
         "/v1/events": {"post": op(
             "Record behaviour events; accepted ones are durable when this answers",
-            {**ok("accepted and rejected counts", obj({"accepted": {"type": "integer"}, "rejected": {
-                "type": "array", "description": "one entry per refused event (the others are stored): its "
-                "index, the field at fault and the reason, with the codes of a 422 or no_consent",
-                "items": obj({"index": {"type": "integer"}, "field": STR, "reason": STR, "message": STR})}}),
-                "202"), **errors(*BODY_ERRORS, 429)},
-            PUBLIC, requestBody=body(obj({"events": {"type": "array", "items": ref("Event")},
-                                          "consent": {"type": "boolean", "default": True}}, ("events",)),
+            {**ok("accepted and rejected counts", ref("EventsAccepted"), "202"), **errors(*BODY_ERRORS, 429)},
+            PUBLIC, requestBody=body(ref("EventBatch"),
                                      text_plain=True))},
         "/v1/decide": {"post": op("Choose content for every slot of a page",
                                   {**ok("a decision per slot", ref("Decision")), **errors(*BODY_ERRORS, 429)},
                                   PUBLIC,
                                   requestBody=body(ref("DecideRequest"), text_plain=True))},
         "/v1/recommendations": {"get": op(
-            "Related / next-best content", {**ok("recommended items", ref("SlotDecision")),
+            "Related / next-best content", {**ok("recommended items", ref("Recommendations")),
                                             **errors(401, 403, 422, 429)}, PUBLIC,
-            parameters=[{"name": "visitor_id", "in": "query", "schema": STR},
-                        {"name": "content_id", "in": "query", "schema": STR},
+            parameters=[{"name": "visitor_id", "in": "query", "schema": {**PATH_ID, "minLength": 0}},
+                        {"name": "content_id", "in": "query", "schema": {**PATH_ID, "minLength": 0}},
                         {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                                 "maximum": MAX_SLOT_COUNT, "default": 5}}])},
         "/v1/visitors/{visitor_id}": {
             "parameters": visitor,
             "get": op("Export what is stored about a visitor",
-                      {**ok("the visitor's data", obj({"visitor_id": STR, "events": {"type": "array"}})),
+                      {**ok("the visitor's data", ref("VisitorExport")),
                        **errors(401, 403, 422)}, SERVER),
-            "delete": op("Erase a visitor's data", {**ok("erased", obj({"visitor_id": STR,
-                                                                          "erased": {"type": "integer"}})),
+            "delete": op("Erase a visitor's data", {**ok("erased", ref("VisitorErased")),
                                                      **errors(401, 403, 422, 503)}, SERVER)},
         "/v1/models": {"get": op("The live model set: manifest, metrics, registry status",
                                  {**ok("model set", {"type": "object"}), **errors(401, 403)}, SERVER)},
@@ -196,17 +129,20 @@ def paths() -> dict:
 
 def experiment_paths() -> dict:
     """Experiments, their reports and the dashboard summary (server key)."""
-    exp = {"type": "object", "description": "id, name, arms (arm -> share), status, created_at, stopped_at, "
-                                            "slots, min_impressions"}
-    create = obj({"name": STR, "id": PATH_ID, "slots": STRS,
-                  "min_impressions": {"type": "integer", "minimum": 1},
-                  "arms": {"type": "object", "description": "control (required), rules, model: shares",
-                           "additionalProperties": {"type": "number"}}}, ("name",))
+    # experiments/definition.py validates this body itself (not yet a model): described here to match it.
+    share = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+    arms = {"type": "object", "properties": {arm: share for arm in EXPERIMENT_ARMS}, "required": ["control"],
+            "additionalProperties": False, "minProperties": 2, "description": "arm -> share; shares sum to 1"}
+    exp = ref("Experiment")
+    create = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
+                  "id": PATH_ID, "arms": arms,
+                  "slots": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                  "min_impressions": {"type": "integer", "minimum": 1}}, ("name",))
     one = [path_param("experiment_id")]
     return {
         "/v1/experiments": {
-            "get": op("Every experiment, newest first", {**ok("experiments", obj({"experiments": {
-                "type": "array", "items": exp}})), **errors(401, 403)}, SERVER),
+            "get": op("Every experiment, newest first",
+                      {**ok("experiments", ref("Experiments")), **errors(401, 403)}, SERVER),
             "post": op("Start an experiment (one runs at a time)", {**ok("created", exp, "201"),
                                                                      **errors(*BODY_ERRORS)}, SERVER,
                        requestBody=body(create))},
@@ -235,7 +171,7 @@ def document() -> dict:
                  "description": "Personalization decisions, catalog, events and model sets; JSON."},
         "paths": paths(),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": components(),
             "responses": RESPONSES,
             "securitySchemes": {
                 "serverKey": {"type": "http", "scheme": "bearer", "description": "PERTINENT_API_KEY"},

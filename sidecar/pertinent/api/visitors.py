@@ -8,7 +8,7 @@ from flask import Blueprint
 from ..auth import ADMIN, access
 from ..errors import PertinentError
 from . import runtime
-from .fields import check_id
+from .contract.types import check_id
 
 bp = Blueprint("visitors", __name__)
 log = logging.getLogger("pertinent.api")
@@ -18,7 +18,7 @@ log = logging.getLogger("pertinent.api")
 @access(ADMIN)
 def export_visitor(visitor_id: str):
     """Everything stored about the visitor (an empty event list for an unknown one)."""
-    check_id(visitor_id, "visitor_id", required=True)
+    check_id(visitor_id, "visitor_id")
     return runtime().store.export_visitor(visitor_id)
 
 
@@ -29,7 +29,7 @@ def erase_visitor(visitor_id: str):
 
     Not a generation bump: that would write the visitor back into the cache for 30 days.
     """
-    check_id(visitor_id, "visitor_id", required=True)
+    check_id(visitor_id, "visitor_id")
     rt = runtime()
     erased = rt.store.erase_visitor(visitor_id)
     try:

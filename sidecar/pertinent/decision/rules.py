@@ -141,23 +141,11 @@ def compile_rule(raw: dict, index: int = 0) -> Rule:
                 description=", ".join(parts) or "always", index=index)
 
 
-def validate_targeting(targeting) -> list[tuple[str, str]]:
-    """Problems in an item's targeting list as (field, message) pairs, for the API to report as 422."""
-    if targeting in (None, []):
-        return []
-    if not isinstance(targeting, list):
-        return [("targeting", "expected a list of rules")]
-    problems = []
-    for i, raw in enumerate(targeting):
-        try:
-            compile_rule(raw)
-        except ValueError as exc:
-            problems.append((f"targeting[{i}]", str(exc)))
-    return problems
-
-
 def compile_targeting(item_id: str, targeting) -> tuple[Rule, ...]:
-    """An item's valid rules; malformed ones are logged and skipped so one typo cannot break decide."""
+    """An item's valid rules; malformed ones are logged and skipped so one typo cannot break decide.
+
+    The API refuses such rules (decision/rule_schema.py); this guards rows stored before it did.
+    """
     rules = []
     for index, raw in enumerate(targeting or ()):
         try:
