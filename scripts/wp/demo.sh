@@ -67,11 +67,11 @@ up() {
   if [ "$fresh" = 1 ]; then
     wp_eval "update_option('pertinent_settings', array('sidecar_url' => '$sidecar',
       'api_key' => '$PERTINENT_API_KEY', 'public_key' => '$PERTINENT_PUBLIC_KEY', 'render_mode' => 'server',
-      'timeout_ms' => 150));"
+      'timeout_ms' => 150)); pertinent_breaker_reset();"
   else
     # Only where the sidecar runs now (another PORT, maybe): every other setting is the editor's.
     wp_eval "\$s = (array) get_option('pertinent_settings', array()); \$s['sidecar_url'] = '$sidecar';
-      update_option('pertinent_settings', \$s);"
+      update_option('pertinent_settings', \$s); pertinent_breaker_reset();"
   fi
   local imported
   imported="$(PERTINENT_DEMO_CSV="$csv" WP_HOST="127.0.0.1:$port" php "$here/eval.php" "$dir/site" - \

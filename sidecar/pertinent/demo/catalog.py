@@ -6,15 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .vocabulary import (
-    AUDIENCES,
-    FUNNEL_STAGES,
-    GENERIC_WORDS,
-    INTENTS,
-    TITLE_TEMPLATES,
-    TOPICS,
-    VARIANT_OFFERS,
-)
+from .vocabulary import AUDIENCES, FUNNEL_STAGES, INTENTS, TOPICS
+from .writing import OFFERS, PostWriter
 
 SITE = "https://demo.pertinent.local"
 DAY = 86_400.0
@@ -45,15 +38,8 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def _body(rng: np.random.Generator, main: list[str], second: list[str] | None, n: int = 50) -> str:
-    """Body text mostly in the topic's words: what a content model can learn the topic from."""
-    pools = [main, second or main, GENERIC_WORDS]
-    picks = rng.choice(3, size=n, p=[0.6, 0.15, 0.25])
-    words = [pools[p][rng.integers(len(pools[p]))] for p in picks]
-    return " ".join(words).capitalize() + "."
-
-
-def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) -> list[DemoItem]:
+def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int,
+               writer: PostWriter) -> list[DemoItem]:
     """Posts, most published before the window and some during it (the cold-start items)."""
     names = list(TOPICS)
     posts: list[DemoItem] = []
@@ -62,20 +48,15 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) 
         t2 = int(rng.integers(len(names))) if rng.random() < 0.3 else None
         if t2 == t:
             t2 = None
-        category, tags, words = TOPICS[names[t]]
-        a, b = rng.choice(words, size=2, replace=False)
-        template = TITLE_TEMPLATES[int(rng.integers(len(TITLE_TEMPLATES)))]
-        title = template.format(a=a, b=b, n=int(rng.integers(3, 12)))
-        title = title[0].upper() + title[1:]
+        category, tags = TOPICS[names[t]]
         mix = np.zeros(len(names))
         mix[t] = 1.0
         item_tags = list(rng.choice(tags, size=int(rng.integers(2, 4)), replace=False))
         categories = [category]
         topics = [names[t]]
-        second_words = None
         if t2 is not None:
             mix[t], mix[t2] = 0.75, 0.25
-            c2, tags2, second_words = TOPICS[names[t2]]
+            c2, tags2 = TOPICS[names[t2]]
             item_tags.append(tags2[int(rng.integers(len(tags2)))])
             categories.append(c2)
             topics.append(names[t2])
@@ -85,8 +66,9 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) 
             published = start + rng.uniform(0, days) * DAY
         stage = FUNNEL_STAGES[int(rng.choice(3, p=[0.5, 0.3, 0.2]))]
         cid = str(1000 + i)
+        title, text = writer.write(names[t], None if t2 is None else names[t2])
         posts.append(DemoItem(
-            id=cid, title=title, text=_body(rng, words, second_words), tags=item_tags, categories=categories,
+            id=cid, title=title, text=text, tags=item_tags, categories=categories,
             published_at=published, type="post", url=f"{SITE}/{_slug(title)}-{cid}/", topics=topics,
             audience=[AUDIENCES[int(rng.integers(3))]], funnel_stage=[stage], intent=[INTENTS[stage]],
             topic_mix=mix, quality=float(rng.lognormal(0.0, 0.6))))
@@ -111,18 +93,18 @@ def _link_read_next(rng: np.random.Generator, posts: list[DemoItem]) -> None:
         post.read_next = [int(j) for j in picks]
 
 
-def make_variants(rng: np.random.Generator, n_variants: int, start: float) -> list[DemoItem]:
+def make_variants(n_variants: int, start: float) -> list[DemoItem]:
     """Banner / call-to-action variants, each aimed at a topic and a funnel stage."""
     names = list(TOPICS)
     variants: list[DemoItem] = []
     for j in range(n_variants):
-        title, topic, stage = VARIANT_OFFERS[j % len(VARIANT_OFFERS)]
-        category, tags, words = TOPICS[topic]
+        title, topic, stage, copy = OFFERS[j % len(OFFERS)]
+        tags = TOPICS[topic][1]
         mix = np.zeros(len(names))
         mix[names.index(topic)] = 1.0
         cid = str(9000 + j)
         variants.append(DemoItem(
-            id=cid, title=title, text=f"{title}. " + _body(rng, words, None, n=15),
+            id=cid, title=title, text=copy,
             tags=list(tags[:2]), categories=["Offers"], published_at=start - 30 * DAY, type="variant",
             url=f"{SITE}/offer/{_slug(title)}/", topics=[topic], audience=[AUDIENCES[j % 3]],
             funnel_stage=[stage], intent=[INTENTS[stage]], topic_mix=mix, quality=1.0))
