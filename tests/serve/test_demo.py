@@ -98,6 +98,7 @@ def test_operator_commands_note_on_stderr_when_they_read_the_default_folders_whi
 
 DEMO_SH = REPO / "scripts" / "wp" / "demo.sh"
 EVAL_PHP = REPO / "scripts" / "wp" / "eval.php"
+SCREENSHOTS = REPO / "test-artifacts" / "demo"
 
 
 def _demo_wp(tmp_path, command: str, wp_port: int) -> str:
@@ -113,8 +114,34 @@ def _wp(tmp_path, code: str):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _screenshots(site: str, personalized: str) -> None:
+    """The home page, a known reader's personalized page and the plugin's admin page, for a person to look at."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.chromium import launch
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            for name, url in [("home", site + "/"), ("personalized", personalized)]:
+                page.goto(url, timeout=120_000)
+                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+            page.goto(site + "/wp-login.php")
+            page.fill("#user_login", "admin")
+            page.fill("#user_pass", "pertinent-demo")
+            page.click("#wp-submit")
+            page.wait_for_url("**/wp-admin/**", timeout=120_000)
+            page.goto(site + "/wp-admin/options-general.php?page=pertinent", timeout=120_000)
+            page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)
+        finally:
+            browser.close()
+
+
 @pytest.mark.slow
 @pytest.mark.wordpress
+@pytest.mark.browser
 def test_demo_wordpress_takes_the_ports_and_a_rerun_keeps_what_the_editor_did(tmp_path, monkeypatch, capsys):
     from tests.wordpress.harness import wordpress_available
 
@@ -140,6 +167,7 @@ def test_demo_wordpress_takes_the_ports_and_a_rerun_keeps_what_the_editor_did(tm
         page = requests.get(link, timeout=60)
         assert page.status_code == 200 and "Harbour Lane Digital" in page.text
         assert "Welcome to the demo site." not in page.text  # the hero slot was filled, not the default
+        _screenshots(f"http://127.0.0.1:{wp_port}", link)
 
         # An editor writes a post and changes a setting; the demo is then started again on another port.
         post_id = _wp(tmp_path, "return wp_insert_post(array('post_title' => 'Our spring opening hours',"

@@ -38,6 +38,30 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
+# Until the copy was written by hand (writing.py), titles and bodies were drawn from word lists on the main
+# stream: 15 words for "seo", 14 for every other topic, 30 generic words, 8 title templates. The same draws are
+# still made and thrown away, so the visitors, their behaviour and the quality numbers measured on the demo
+# stay exactly what they were; only the words changed.
+_OLD_TOPIC_WORDS = {"seo": 15}
+_OLD_WORDS, _OLD_GENERIC_WORDS, _OLD_TEMPLATES = 14, 30, 8
+
+
+def _old_words(topic: str | None) -> int:
+    return _OLD_TOPIC_WORDS.get(topic, _OLD_WORDS)
+
+
+def _spend_old_title_draws(rng: np.random.Generator, topic: str) -> None:
+    rng.choice(_old_words(topic), size=2, replace=False)
+    rng.integers(_OLD_TEMPLATES)
+    rng.integers(3, 12)
+
+
+def _spend_old_body_draws(rng: np.random.Generator, topic: str, second: str | None, n: int = 50) -> None:
+    sizes = [_old_words(topic), _old_words(second or topic), _OLD_GENERIC_WORDS]
+    for pool in rng.choice(3, size=n, p=[0.6, 0.15, 0.25]):
+        rng.integers(sizes[pool])
+
+
 def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int,
                writer: PostWriter) -> list[DemoItem]:
     """Posts, most published before the window and some during it (the cold-start items)."""
@@ -49,6 +73,8 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int,
         if t2 == t:
             t2 = None
         category, tags = TOPICS[names[t]]
+        second = None if t2 is None else names[t2]
+        _spend_old_title_draws(rng, names[t])
         mix = np.zeros(len(names))
         mix[t] = 1.0
         item_tags = list(rng.choice(tags, size=int(rng.integers(2, 4)), replace=False))
@@ -65,8 +91,9 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int,
         else:
             published = start + rng.uniform(0, days) * DAY
         stage = FUNNEL_STAGES[int(rng.choice(3, p=[0.5, 0.3, 0.2]))]
+        _spend_old_body_draws(rng, names[t], second)
         cid = str(1000 + i)
-        title, text = writer.write(names[t], None if t2 is None else names[t2])
+        title, text = writer.write(names[t], second)
         posts.append(DemoItem(
             id=cid, title=title, text=text, tags=item_tags, categories=categories,
             published_at=published, type="post", url=f"{SITE}/{_slug(title)}-{cid}/", topics=topics,
@@ -93,13 +120,14 @@ def _link_read_next(rng: np.random.Generator, posts: list[DemoItem]) -> None:
         post.read_next = [int(j) for j in picks]
 
 
-def make_variants(n_variants: int, start: float) -> list[DemoItem]:
+def make_variants(rng: np.random.Generator, n_variants: int, start: float) -> list[DemoItem]:
     """Banner / call-to-action variants, each aimed at a topic and a funnel stage."""
     names = list(TOPICS)
     variants: list[DemoItem] = []
     for j in range(n_variants):
         title, topic, stage, copy = OFFERS[j % len(OFFERS)]
         tags = TOPICS[topic][1]
+        _spend_old_body_draws(rng, topic, None, n=15)
         mix = np.zeros(len(names))
         mix[names.index(topic)] = 1.0
         cid = str(9000 + j)

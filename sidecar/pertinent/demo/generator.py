@@ -65,7 +65,7 @@ def generate(out_dir, seed: int = 7, n_posts: int = 300, n_variants: int = 12, n
     # The copy has its own stream too, so editing the text in writing.py leaves the visitors' behaviour alone.
     posts = make_posts(rng, n_posts, start, days, PostWriter(np.random.default_rng([seed, 2])))
     apply_long_tail(shape_rng, posts, shapes.long_tail)
-    variants = make_variants(n_variants, start)
+    variants = make_variants(rng, n_variants, start)
     visitors = make_visitors(rng, n_visitors, start, days)
     sim = SiteSimulation(rng, posts, variants, start, days, response_rate=shapes.response_rate)
     # Visitors browse by the hidden topics, so untagging only hides from the models what the editor missed.
