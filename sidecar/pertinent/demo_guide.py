@@ -20,7 +20,8 @@ def _curl(method: str, url: str, key: str, body: dict | None = None) -> str:
 
 def example_visitor(prepared: dict) -> str:
     """The visitor with the longest history, so the examples show personalisation rather than cold start."""
-    return Counter(e.visitor_id for e in prepared["events"] if e.type in ("click", "view")).most_common(1)[0][0]
+    counts = Counter(e.visitor_id for e in prepared["events"] if e.type in ("click", "view"))
+    return counts.most_common(1)[0][0]
 
 
 def print_guide(base: str, api_key: str, public_key: str, prepared: dict, pid: int, env_file: str) -> None:

@@ -103,7 +103,8 @@ SCREENSHOTS = REPO / "test-artifacts" / "demo"
 
 def _demo_wp(tmp_path, command: str, wp_port: int) -> str:
     env = {**os.environ, "PERTINENT_DEMO_VAR": str(tmp_path / "var"), "PERTINENT_DEMO_WP_PORT": str(wp_port)}
-    out = subprocess.run(["bash", str(DEMO_SH), command], env=env, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(["bash", str(DEMO_SH), command], env=env, capture_output=True, text=True,
+                         timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
     return out.stdout
 
@@ -115,7 +116,7 @@ def _wp(tmp_path, code: str):
 
 
 def _screenshots(site: str, personalized: str) -> None:
-    """The home page, a known reader's personalized page and the plugin's admin page, for a person to look at."""
+    """The home page, a known reader's personalized page and the plugin's admin page, for a person to see."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import launch
@@ -133,8 +134,10 @@ def _screenshots(site: str, personalized: str) -> None:
             page.fill("#user_pass", "pertinent-demo")
             page.click("#wp-submit")
             page.wait_for_url("**/wp-admin/**", timeout=120_000)
-            page.goto(site + "/wp-admin/options-general.php?page=pertinent", timeout=120_000)
-            page.screenshot(path=str(SCREENSHOTS / "admin.png"), full_page=True)
+            for name, path in [("admin-dashboard", "/wp-admin/admin.php?page=pertinent-dashboard"),
+                               ("admin-settings", "/wp-admin/options-general.php?page=pertinent")]:
+                page.goto(site + path, timeout=120_000)
+                page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         finally:
             browser.close()
 

@@ -39,9 +39,9 @@ def _slug(title: str) -> str:
 
 
 # Until the copy was written by hand (writing.py), titles and bodies were drawn from word lists on the main
-# stream: 15 words for "seo", 14 for every other topic, 30 generic words, 8 title templates. The same draws are
-# still made and thrown away, so the visitors, their behaviour and the quality numbers measured on the demo
-# stay exactly what they were; only the words changed.
+# stream: 15 words for "seo", 14 for every other topic, 30 generic words, 8 title templates. The same draws
+# are still made and thrown away, so the visitors, their behaviour and the quality numbers measured on the
+# demo stay exactly what they were; only the words changed.
 _OLD_TOPIC_WORDS = {"seo": 15}
 _OLD_WORDS, _OLD_GENERIC_WORDS, _OLD_TEMPLATES = 14, 30, 8
 

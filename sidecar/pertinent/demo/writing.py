@@ -1,4 +1,4 @@
-"""The demo site's copy, written by hand: Harbour Lane Digital, a small web agency's blog for small businesses.
+"""The demo site's copy, written by hand: Harbour Lane Digital, a small web agency's blog for small firms.
 
 Titles are a title pattern around one of the topic's subjects; a post's text is an opening paragraph about
 that subject (its excerpt), paragraphs of the topic's own sentences (a second topic's too, for a post that
@@ -16,7 +16,7 @@ TITLE_PATTERNS = [
     "A plain-English guide to {s}",
     "{S}: where a small business should start",
     "Common mistakes with {s}, and how to fix them",
-    "What we learned about {s} working with a local bakery",
+    "What a local bakery taught us about {s}",
     "A checklist for {s}",
     "How to get {s} right in an afternoon",
     "{S}, explained for busy owners",
@@ -25,10 +25,14 @@ TITLE_PATTERNS = [
     "The questions clients ask us about {s}",
     "{S} without a big budget",
     "Our notes on {s} after a year of client work",
+    "Before you pay anyone for {s}, read this",
+    "{S}: the short version",
+    "Notes from a client call about {s}",
 ]
 
 SUBJECTS: dict[str, list[str]] = {
-    "seo": ["keyword research", "local search listings", "internal linking", "title tags and meta descriptions",
+    "seo": ["keyword research", "local search listings", "internal linking", "title tags and meta "
+    "descriptions",
             "schema markup", "link building", "site migrations", "search intent", "XML sitemaps",
             "featured snippets"],
     "analytics": ["conversion tracking", "Google Analytics 4", "marketing attribution", "funnel reports",
@@ -40,8 +44,9 @@ SUBJECTS: dict[str, list[str]] = {
     "social": ["Instagram stories", "LinkedIn posting", "community management", "influencer partnerships",
                "short-form video", "social media calendars", "hashtags", "customer reviews on social",
                "paid social ads", "replying to comments"],
-    "content": ["an editorial calendar", "blog headlines", "content briefs", "evergreen articles", "brand voice",
-                "pillar pages", "customer case studies", "repurposing old posts", "writing for the web",
+    "content": ["an editorial calendar", "blog headlines", "content briefs", "evergreen articles", "brand "
+    "voice",
+                "pillar pages", "customer stories", "repurposing old posts", "writing for the web",
                 "guest posts"],
     "ecommerce": ["checkout pages", "product descriptions", "shipping rates", "discount codes",
                   "abandoned cart emails", "product photos", "WooCommerce stores", "pricing pages", "upsells",
@@ -63,46 +68,61 @@ SUBJECTS: dict[str, list[str]] = {
 OPENERS = [
     "Most of the owners we work with know they should spend time on {s}, but few have an hour a week for it. "
     "This is the short version we give them.",
-    "We get more questions about {s} than almost anything else. Here is what we tell clients, without the jargon.",
+    "We get more questions about {s} than almost anything else. Here is what we tell clients, without the "
+    "jargon.",
     "Work on {s} is one of those jobs that is easy to put off until something breaks. "
     "A little attention now saves a painful afternoon later.",
     "Last spring a client asked us why their numbers had stalled, and part of the answer was {s}. "
     "This post walks through what we changed.",
-    "You do not need an agency retainer to get {s} right. You need a plan, a few hours and the patience to measure.",
-    "There is a lot of conflicting advice about {s}. We have tried most of it on real sites, and this is what held up.",
+    "You do not need an agency retainer to get {s} right. You need a plan, a few hours and the patience to "
+    "measure.",
+    "There is a lot of conflicting advice about {s}. We have tried most of it on real sites, and this is "
+    "what held up.",
     "If you only fix one thing this quarter, make it {s}. Here is a practical way to start.",
     "From the outside, work on {s} looks complicated. In practice it comes down to a handful of habits.",
+    "A reader wrote in last month asking about {s}. The answer was long enough to deserve a post.",
+    "We have helped dozens of small businesses with {s}, and the same few lessons keep coming back.",
+    "Nobody starts a business to think about {s}. Still, a few hours here pay for themselves quickly.",
+    "Here is the advice on {s} we wish someone had given us when we started the agency. "
+    "Most of it costs nothing.",
 ]
 
 # Sentences about each topic, in its own words: the body paragraphs are drawn from these.
 SENTENCES: dict[str, list[str]] = {
     "seo": [
-        "Start with the questions your customers actually type into a search engine, not the keywords you wish "
-        "they used.",
+        "Start with the questions your customers actually type into a search engine, not the keywords you "
+        "wish they used.",
         "Every page should answer one search intent well; two half-answers usually rank for neither.",
         "A clear title and a plain meta description still decide whether someone clicks your result.",
-        "Internal links tell search engines which pages matter most, so link to them from your busiest posts.",
+        "Internal links tell search engines which pages matter most, so link to them from your busiest "
+        "posts.",
         "Submit an up-to-date sitemap and check the index coverage report once a month.",
         "A handful of honest backlinks from local partners beats a hundred from directories nobody visits.",
-        "Schema markup will not lift your ranking on its own, but it can earn a richer snippet in the results.",
-        "When you move or rename pages, redirect every old URL, or the organic traffic you earned goes with it.",
+        "Schema markup will not lift your ranking on its own, but it can earn a richer snippet in the "
+        "results.",
+        "When you move or rename pages, redirect every old URL, or the organic traffic you earned goes with "
+        "it.",
         "Organic search is slow: judge a change after eight to twelve weeks, not after three days.",
     ],
     "analytics": [
         "Decide which two or three metrics tell you the business is healthy before you open any dashboard.",
         "Track conversions, not just visits: a sale, a booking or a signup is what pays the bills.",
-        "Tag every campaign link with UTM parameters, or your reports will credit everything to direct traffic.",
+        "Tag every campaign link with UTM parameters, or your reports will credit everything to direct "
+        "traffic.",
         "Look at cohorts of customers by the month they arrived to see whether retention is improving.",
-        "Attribution models disagree with each other, so use them to compare channels, not as the final truth.",
+        "Attribution models disagree with each other, so use them to compare channels, not as the final "
+        "truth.",
         "An A/B test needs enough visitors to reach significance; on a small site, test bold changes only.",
-        "A funnel report shows where people drop out, which is usually more useful than where they come from.",
+        "A funnel report shows where people drop out, which is usually more useful than where they come "
+        "from.",
         "Keep a short log of site changes next to your reports, so a jump in a metric has an explanation.",
         "Compare each week against the same week last year before you celebrate an uplift.",
     ],
     "email": [
         "A welcome email sent within minutes of signup is opened far more often than any later newsletter.",
         "Ask subscribers what they want to hear about, then segment the list by their answers.",
-        "Deliverability starts with a clean list: remove addresses that have not opened anything in six months.",
+        "Deliverability starts with a clean list: remove addresses that have not opened anything in six "
+        "months.",
         "Set up your sender domain records properly so inbox providers trust your campaigns.",
         "Subject lines that promise one concrete thing beat clever ones in almost every test we run.",
         "A short drip sequence of three or four emails can do the work of a sales call for simple products.",
@@ -123,7 +143,8 @@ SENTENCES: dict[str, list[str]] = {
     ],
     "content": [
         "An editorial calendar does not need software; a shared spreadsheet with dates and owners is enough.",
-        "Write a short brief before every post: who it is for, the one question it answers, and the next step.",
+        "Write a short brief before every post: who it is for, the one question it answers, and the next "
+        "step.",
         "A specific headline that names the reader's problem beats a clever one.",
         "Evergreen articles keep bringing visitors for years, so update them instead of writing new ones.",
         "Decide on a brand voice once and write it down, so every writer sounds like the same company.",
@@ -134,7 +155,8 @@ SENTENCES: dict[str, list[str]] = {
     ],
     "ecommerce": [
         "Every extra field in the checkout costs sales; ask only for what you need to ship the order.",
-        "Show shipping costs early, because surprise fees at the last step are the top reason carts are abandoned.",
+        "Show shipping costs early, because surprise fees at the last step are the top reason carts are "
+        "abandoned.",
         "Product descriptions should answer the questions your shop assistant hears every day.",
         "Good product photos on a plain background sell more than any discount.",
         "Use discount codes for a reason, such as a first order or a slow season, not as a permanent price.",
@@ -146,7 +168,8 @@ SENTENCES: dict[str, list[str]] = {
     "design": [
         "Navigation should use the words your customers use, not your internal department names.",
         "Most visitors arrive on a phone, so design the mobile layout first and the desktop version second.",
-        "Accessible design helps everyone: readable text, enough colour contrast and labels on every form field.",
+        "Accessible design helps everyone: readable text, enough colour contrast and labels on every form "
+        "field.",
         "Two typefaces are plenty; consistent sizes and spacing matter more than the fonts themselves.",
         "Every page should have one obvious call-to-action button, and it should say what happens next.",
         "Short contact forms get more enquiries; ask for a name, an email address and a message.",
@@ -155,7 +178,8 @@ SENTENCES: dict[str, list[str]] = {
         "Whitespace is not wasted space; it tells the reader where to look.",
     ],
     "performance": [
-        "Measure page speed on a mid-range phone over a mobile connection, because that is how customers see it.",
+        "Measure page speed on a mid-range phone over a mobile connection, because that is how customers "
+        "see it.",
         "Images are usually the heaviest part of a page, so compress them and serve modern formats.",
         "Page caching is the cheapest speed improvement most WordPress sites can make.",
         "A CDN serves your files from a location near each visitor, which helps if customers are far away.",
@@ -185,7 +209,8 @@ SENTENCES: dict[str, list[str]] = {
         "A child theme keeps your changes safe when the parent theme is updated.",
         "Test major WordPress updates on a staging copy of the site first.",
         "Tidy up the admin menu so editors see only what they need.",
-        "Multisite helps when you run several similar sites, but it makes hosting and plugins more complicated.",
+        "Multisite helps when you run several similar sites, but it makes hosting and plugins more "
+        "complicated.",
     ],
 }
 
