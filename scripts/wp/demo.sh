@@ -60,7 +60,11 @@ up() {
   else
     echo "demo: starting WordPress on 127.0.0.1:$port (about 15 s) ..."
   fi
-  WP_ADMIN_PASSWORD="${PERTINENT_DEMO_WP_PASSWORD:-pertinent-demo}" bash "$here/site.sh" up "$dir" "$port" >/dev/null
+  if [ "$fresh" = 1 ]; then
+    WP_ADMIN_PASSWORD="${PERTINENT_DEMO_WP_PASSWORD:-pertinent-demo}" bash "$here/site.sh" up "$dir" "$port" >/dev/null
+  else
+    bash "$here/site.sh" start "$dir" "$port" >/dev/null  # no install step: theme, tagline, options stay
+  fi
   # ?pertinent_vid=... on any page shows that visitor's page (a demo-only must-use plugin).
   mkdir -p "$dir/site/wp-content/mu-plugins"
   cp "$here/demo-visitor.php" "$dir/site/wp-content/mu-plugins/pertinent-demo-visitor.php"

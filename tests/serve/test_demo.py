@@ -176,13 +176,15 @@ def test_demo_wordpress_takes_the_ports_and_a_rerun_keeps_what_the_editor_did(tm
         post_id = _wp(tmp_path, "return wp_insert_post(array('post_title' => 'Our spring opening hours',"
                                 " 'post_status' => 'publish', 'post_content' => 'Open late on Fridays.'));")
         _wp(tmp_path, "$s = get_option('pertinent_settings'); $s['timeout_ms'] = 900;"
-                      " update_option('pertinent_settings', $s); return 1;")
+                      " update_option('pertinent_settings', $s);"
+                      " update_option('blogdescription', 'Since 2011'); return 1;")
         port = free_port()
         assert demo_command.start(port=port) == 0
         again = _demo_wp(tmp_path, "up", wp_port)
         assert "restarting the existing demo WordPress" in again
         assert _wp(tmp_path, f"return get_post_field('post_title', {post_id});") == "Our spring opening hours"
         assert _wp(tmp_path, "return pertinent_setting('timeout_ms');") == 900
+        assert _wp(tmp_path, "return get_option('blogdescription');") == "Since 2011"
         assert _wp(tmp_path, "return pertinent_setting('sidecar_url');") == f"http://127.0.0.1:{port}"
         assert requests.get(f"http://127.0.0.1:{wp_port}/", timeout=60).status_code == 200
         # make stop keeps the files; a rebuild of the demo data starts the WordPress over.
