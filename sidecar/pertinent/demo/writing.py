@@ -16,7 +16,7 @@ TITLE_PATTERNS = [
     "A plain-English guide to {s}",
     "{S}: where a small business should start",
     "Common mistakes with {s}, and how to fix them",
-    "What a local bakery taught us about {s}",
+    "What we learned about {s} working with a local bakery",
     "A checklist for {s}",
     "How to get {s} right in an afternoon",
     "{S}, explained for busy owners",
@@ -25,9 +25,6 @@ TITLE_PATTERNS = [
     "The questions clients ask us about {s}",
     "{S} without a big budget",
     "Our notes on {s} after a year of client work",
-    "Before you pay anyone for {s}, read this",
-    "{S}: the short version",
-    "Notes from a client call about {s}",
 ]
 
 SUBJECTS: dict[str, list[str]] = {
@@ -46,7 +43,7 @@ SUBJECTS: dict[str, list[str]] = {
                "paid social ads", "replying to comments"],
     "content": ["an editorial calendar", "blog headlines", "content briefs", "evergreen articles", "brand "
     "voice",
-                "pillar pages", "customer stories", "repurposing old posts", "writing for the web",
+                "pillar pages", "customer case studies", "repurposing old posts", "writing for the web",
                 "guest posts"],
     "ecommerce": ["checkout pages", "product descriptions", "shipping rates", "discount codes",
                   "abandoned cart emails", "product photos", "WooCommerce stores", "pricing pages", "upsells",
@@ -80,11 +77,6 @@ OPENERS = [
     "what held up.",
     "If you only fix one thing this quarter, make it {s}. Here is a practical way to start.",
     "From the outside, work on {s} looks complicated. In practice it comes down to a handful of habits.",
-    "A reader wrote in last month asking about {s}. The answer was long enough to deserve a post.",
-    "We have helped dozens of small businesses with {s}, and the same few lessons keep coming back.",
-    "Nobody starts a business to think about {s}. Still, a few hours here pay for themselves quickly.",
-    "Here is the advice on {s} we wish someone had given us when we started the agency. "
-    "Most of it costs nothing.",
 ]
 
 # Sentences about each topic, in its own words: the body paragraphs are drawn from these.
