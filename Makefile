@@ -38,11 +38,17 @@ test: install system-deps services lint  ## install what is needed and run the w
 test-fast: install services  ## the suite without the real-server, WordPress and browser tests
 	bash scripts/run-pytest.sh -m "not slow"
 
-demo: install  ## generate the demo site, train, start the sidecar (and WordPress where PHP is available)
-	$(BIN)/pertinent demo
-	bash scripts/wp/demo.sh up
+# make demo PORT=8100 WP_PORT=8180 when 8000/8080 are taken; REBUILD=1 regenerates the data, retrains and
+# starts the demo WordPress over (otherwise a re-run keeps what editors did there).
+PORT ?= 8000
+WP_PORT ?= 8080
+REBUILD ?=
 
-stop:  ## stop what `make demo` started
+demo: install  ## generate the demo site, train, start the sidecar (and WordPress where PHP is available)
+	$(BIN)/pertinent demo --port $(PORT) $(if $(filter 1,$(REBUILD)),--rebuild)
+	PERTINENT_DEMO_WP_PORT=$(WP_PORT) bash scripts/wp/demo.sh up
+
+stop:  ## stop what `make demo` started (the demo WordPress's files stay for the next `make demo`)
 	bash scripts/wp/demo.sh down
 	$(BIN)/pertinent demo --stop
 

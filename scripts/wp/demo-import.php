@@ -4,6 +4,8 @@
  * posts keep their catalog ids (import_id) so the trained model's ids are the site's post ids; variants
  * become Variant posts (alternately banner and CTA). Then a bulk sync sends everything to the sidecar with
  * WordPress's own URLs, and a page with three slots is created. Run through eval.php with PERTINENT_DEMO_CSV.
+ * The import runs once per site (option pertinent_demo_imported): on a restarted demo only the sync runs, so
+ * what an editor changed, deleted or added since stays as it is.
  */
 $csv = getenv( 'PERTINENT_DEMO_CSV' );
 $fh  = fopen( $csv, 'r' );
@@ -11,13 +13,14 @@ if ( ! $fh ) {
 	fwrite( STDERR, "demo-import: cannot read {$csv}\n" );
 	exit( 1 );
 }
+$already = (bool) get_option( 'pertinent_demo_imported' );
 // One bulk sync at the end instead of one request per post.
 remove_action( 'wp_after_insert_post', 'pertinent_sync_after_insert_post', 10 );
 kses_remove_filters();
 wp_defer_term_counting( true );
 
 // WordPress's own sample content is not part of the demo catalog.
-foreach ( array( 'hello-world' => 'post', 'sample-page' => 'page' ) as $slug => $type ) {
+foreach ( $already ? array() : array( 'hello-world' => 'post', 'sample-page' => 'page' ) as $slug => $type ) {
 	$sample = get_page_by_path( $slug, OBJECT, $type );
 	if ( $sample ) {
 		wp_delete_post( $sample->ID, true );
@@ -28,10 +31,20 @@ $split = static function ( $value ) {
 	return array_values( array_filter( array_map( 'trim', explode( '|', (string) $value ) ) ) );
 };
 
+// The text's paragraphs are separated by blank lines; the first one is the post's excerpt.
+$paragraphs = static function ( $text ) {
+	return array_values( array_filter( array_map( 'trim', preg_split( '/\n\s*\n/', (string) $text ) ) ) );
+};
+
+if ( ! $already ) {
+	update_option( 'blogname', 'Harbour Lane Digital' );
+	update_option( 'blogdescription', 'Practical marketing notes for small businesses' );
+}
+
 $header   = fgetcsv( $fh );
 $posts    = 0;
 $variants = 0;
-while ( ( $row = fgetcsv( $fh ) ) !== false ) {
+while ( ! $already && ( $row = fgetcsv( $fh ) ) !== false ) {
 	$item = array_combine( $header, $row );
 	$id   = (int) $item['content_id'];
 	if ( get_post( $id ) ) {
@@ -51,7 +64,7 @@ while ( ( $row = fgetcsv( $fh ) ) !== false ) {
 				'import_id'     => $id,
 				'post_type'     => 'pertinent_variant',
 				'post_title'    => $item['title'],
-				'post_content'  => '<p class="demo-offer"><strong>' . esc_html( $item['title'] ) . '</strong> ' . esc_html( wp_trim_words( $item['text'], 18 ) ) . '</p>',
+				'post_content'  => '<p class="demo-offer"><strong>' . esc_html( $item['title'] ) . '</strong> ' . esc_html( $item['text'] ) . '</p>',
 				'post_status'   => 'publish',
 				'post_date_gmt' => $date,
 				'meta_input'    => $meta,
@@ -66,11 +79,17 @@ while ( ( $row = fgetcsv( $fh ) ) !== false ) {
 		$term         = $term ? $term : wp_insert_term( $name, 'category' );
 		$categories[] = (int) $term['term_id'];
 	}
+	$body = '';
+	foreach ( $paragraphs( $item['text'] ) as $paragraph ) {
+		$body .= '<!-- wp:paragraph --><p>' . esc_html( $paragraph ) . "</p><!-- /wp:paragraph -->\n\n";
+	}
+	$excerpt = $paragraphs( $item['text'] );
 	wp_insert_post(
 		array(
 			'import_id'     => $id,
 			'post_title'    => $item['title'],
-			'post_content'  => '<!-- wp:paragraph --><p>' . esc_html( $item['text'] ) . '</p><!-- /wp:paragraph -->',
+			'post_excerpt'  => $excerpt ? $excerpt[0] : '',
+			'post_content'  => $body,
 			'post_status'   => 'publish',
 			'post_date_gmt' => $date,
 			'post_date'     => get_date_from_gmt( $date ),
@@ -85,7 +104,7 @@ wp_defer_term_counting( false );
 
 // An editor rule to see at work: the spring campaign's banner is pinned in the hero slot for visitors
 // who arrive with utm_campaign=spring (the demo prints that URL), whatever the model would choose.
-if ( ! get_post( 9100 ) ) {
+if ( ! $already && ! get_post( 9100 ) ) {
 	wp_insert_post(
 		array(
 			'import_id'    => 9100,
@@ -108,7 +127,7 @@ if ( ! get_post( 9100 ) ) {
 	++$variants;
 }
 
-if ( ! get_page_by_path( 'personalized' ) ) {
+if ( ! $already && ! get_page_by_path( 'personalized' ) ) {
 	wp_insert_post(
 		array(
 			'post_type'    => 'page',
@@ -121,6 +140,8 @@ if ( ! get_page_by_path( 'personalized' ) ) {
 		)
 	);
 }
+
+update_option( 'pertinent_demo_imported', 1 );
 
 pertinent_bulk_sync_start();
 $state = pertinent_bulk_sync_state();

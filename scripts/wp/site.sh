@@ -4,6 +4,7 @@
 # wp-config.php, install + plugin activation, and `php -S` with a router.
 #   site.sh up DIR PORT     stand it up; writes DIR/site.env (WP_URL, WP_SITE, admin login)
 #   site.sh serve DIR PORT  (re)start only the web server
+#   site.sh start DIR PORT  restart a site made by `up` as it is (no install step: its theme and options stay)
 #   site.sh down DIR        stop everything started from DIR and remove DIR (KEEP=1 keeps the files)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -117,6 +118,16 @@ ENV
   echo "site.sh: WordPress at $url (admin / $password)"
 }
 
+start() {
+  local port="${1:?PORT}"
+  local url="http://127.0.0.1:$port"
+  db_up
+  write_config "$url"
+  sed -i "s|^WP_URL=.*|WP_URL=$url|" "$dir/site.env"
+  serve "$port"
+  echo "site.sh: WordPress at $url"
+}
+
 down() {
   stop_server
   if [ -f "$dir/mysqld.pid" ]; then
@@ -133,6 +144,7 @@ down() {
 case "$cmd" in
   up) up "${3:-}" ;;
   serve) serve "${3:?PORT}" ;;
+  start) start "${3:?PORT}" ;;
   down) down ;;
-  *) echo "usage: site.sh up|serve|down DIR [PORT]" >&2; exit 2 ;;
+  *) echo "usage: site.sh up|serve|start|down DIR [PORT]" >&2; exit 2 ;;
 esac

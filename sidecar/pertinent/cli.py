@@ -6,6 +6,7 @@ import os
 import secrets
 import sys
 
+from .demo_command import note_when_demo_runs
 from .errors import ConfigError
 
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; a bad setting is reported by name with exit status 2, never as a traceback."""
     args = build_parser().parse_args(argv)
+    note_when_demo_runs(args)
     try:
         return args.func(args) or 0
     except ConfigError as exc:

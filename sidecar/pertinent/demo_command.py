@@ -4,10 +4,13 @@ Everything lives under var/ (run from the repository): var/demo/ holds the gener
 store and the models; var/pertinent-demo.pid and var/pertinent-demo.log the background server.
 Running it again stops the old server and starts a new one on the data already built (training
 takes minutes); `--rebuild` regenerates the data (deterministic) and retrains from scratch.
+var/demo/env holds the export lines that point the operator commands (report, train, worker) at the
+demo's folders; var/demo/build-id changes on every rebuild, so the demo WordPress knows to start over.
 """
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -15,14 +18,21 @@ import sys
 import time
 from pathlib import Path
 
-import requests
-
-from .demo_guide import print_guide
+from .demo_guide import example_visitor, print_guide
 
 VAR = Path("var")
 DEMO = VAR / "demo"
 PID_FILE = VAR / "pertinent-demo.pid"
 LOG_FILE = VAR / "pertinent-demo.log"
+ENV_FILE = DEMO / "env"
+BUILD_ID_FILE = DEMO / "build-id"
+# Read by scripts/wp/demo.sh: where the demo WordPress points, and whose personalised page it shows.
+SIDECAR_URL_VAR = "PERTINENT_DEMO_SIDECAR"
+VISITOR_VAR = "PERTINENT_DEMO_VISITOR"
+# The demo sidecar's settings an operator command needs to read the same data.
+ENV_EXPORTS = ("PERTINENT_DATA_DIR", "PERTINENT_MODELS_DIR", "PERTINENT_API_KEY", "PERTINENT_PUBLIC_KEY")
+# Commands that work on a data folder and a models folder (serve and demo have their own).
+OPERATOR_COMMANDS = ("report", "train", "evaluate", "recommend", "worker", "experiment")
 HOST = "127.0.0.1"
 # Demo keys are fixed so the printed curl lines work; anything real sets PERTINENT_API_KEY itself.
 DEMO_API_KEY = "demo-server-key-change-me"
@@ -83,6 +93,28 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
+def write_env_file(env: dict, base: str, visitor: str) -> Path:
+    """var/demo/env: `source` it and the operator commands read the running demo's data and models."""
+    lines = [f"export {name}={shlex.quote(env[name])}" for name in ENV_EXPORTS]
+    lines.append(f"export {SIDECAR_URL_VAR}={shlex.quote(base)}")
+    lines.append(f"export {VISITOR_VAR}={shlex.quote(visitor)}")
+    ENV_FILE.write_text("# Written by `pertinent demo`: source it to run report, train, worker on the demo.\n"
+                        + "\n".join(lines) + "\n")
+    return ENV_FILE
+
+
+def note_when_demo_runs(args, environ=os.environ) -> None:
+    """One stderr line when an operator command would read ./var and ./models while the demo runs."""
+    if args.command not in OPERATOR_COMMANDS or getattr(args, "models", None):
+        return
+    if "PERTINENT_DATA_DIR" in environ or "PERTINENT_MODELS_DIR" in environ:
+        return
+    if _running_pid() is None:
+        return
+    print(f"pertinent: note: the demo is running with its data in {DEMO}/; this command reads ./var and "
+          f"./models (run `source {ENV_FILE}` to use the demo's)", file=sys.stderr)
+
+
 def _port_taken(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex((HOST, port)) == 0
@@ -99,6 +131,7 @@ def prepare_data(env: dict) -> dict:
     shutil.rmtree(DEMO, ignore_errors=True)
     print("pertinent demo: generating the demo site (seed 7) in var/demo ...", flush=True)
     generate(DEMO, seed=7)
+    BUILD_ID_FILE.write_text(f"{time.time_ns()}\n")  # a new build: the demo WordPress starts over
     items, events = to_domain(DEMO)
     config = load_config(env)
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -147,6 +180,8 @@ def _train_popularity(models_dir: Path) -> str:
 
 def start_server(env: dict, port: int) -> int:
     """`pertinent serve` in its own session (it outlives this command), logging to var/."""
+    import requests
+
     VAR.mkdir(exist_ok=True)
     with LOG_FILE.open("ab") as log:
         command = [sys.executable, "-m", "pertinent", "serve", "--host", HOST, "--port", str(port)]
@@ -191,5 +226,7 @@ def start(port: int = 8000, rebuild: bool = False) -> int:
     env = demo_env()
     prepared = (None if rebuild else reuse_data(env)) or prepare_data(env)
     pid = start_server(env, port)
-    print_guide(f"http://{HOST}:{port}", env["PERTINENT_API_KEY"], env["PERTINENT_PUBLIC_KEY"], prepared, pid)
+    base = f"http://{HOST}:{port}"
+    env_file = write_env_file(env, base, example_visitor(prepared))
+    print_guide(base, env["PERTINENT_API_KEY"], env["PERTINENT_PUBLIC_KEY"], prepared, pid, str(env_file))
     return 0

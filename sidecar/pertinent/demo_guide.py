@@ -18,11 +18,15 @@ def _curl(method: str, url: str, key: str, body: dict | None = None) -> str:
     return " ".join(parts)
 
 
-def print_guide(base: str, api_key: str, public_key: str, prepared: dict, pid: int) -> None:
+def example_visitor(prepared: dict) -> str:
+    """The visitor with the longest history, so the examples show personalisation rather than cold start."""
+    counts = Counter(e.visitor_id for e in prepared["events"] if e.type in ("click", "view"))
+    return counts.most_common(1)[0][0]
+
+
+def print_guide(base: str, api_key: str, public_key: str, prepared: dict, pid: int, env_file: str) -> None:
     """URLs, keys and 6 copy-paste curl lines using a real visitor and a real post of the demo data."""
-    events = prepared["events"]
-    # A visitor with a history, so the decision shows personalisation rather than cold start.
-    visitor = Counter(e.visitor_id for e in events if e.type in ("click", "view")).most_common(1)[0][0]
+    visitor = example_visitor(prepared)
     post = next(i for i in prepared["items"] if i.type == "post")
     decide = {"visitor_id": visitor, "context": {"url": post.url, "content_id": post.id, "device": "mobile",
                                                  "utm": {"source": "newsletter"}},
@@ -47,6 +51,11 @@ Pertinent demo sidecar is running (pid {pid}) at {base}
   server key:  {api_key}
   public key:  {public_key}   (browsers: decide, events, recommendations)
   log:         var/pertinent-demo.log        stop with: make stop
+  visitor:     {visitor}   (a reader with a long history: the examples below use it)
+
+Operator commands (pertinent report, train, worker) read ./var and ./models unless told otherwise;
+point them at this demo with:
+  source {env_file}
 
 Try:
 """ + "\n".join(f"  {line}" for line in lines) + "\n", flush=True)

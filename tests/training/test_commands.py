@@ -53,11 +53,11 @@ def test_evaluate_json_measures_the_live_set_against_popularity(trained, demo_si
 def test_recommend_writes_one_json_line_per_visitor(trained, demo_site, tmp_path, capsys):
     _, models = trained
     visitors = tmp_path / "visitors.txt"
-    visitors.write_text("v00001\nv00002\nnever-seen\n")
+    visitors.write_text("visitor-00001\nvisitor-00002\nnever-seen\n")
     assert run(["recommend", "--models", str(models), "--events", demo_site["events_path"],
                 "--visitors", str(visitors), "--k", "5", "--exclude-seen", "--format", "jsonl"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [line["visitor_id"] for line in lines] == ["v00001", "v00002", "never-seen"]
+    assert [line["visitor_id"] for line in lines] == ["visitor-00001", "visitor-00002", "never-seen"]
     assert all(len(line["content_ids"]) == 5 == len(line["scores"]) for line in lines)
     assert lines[2]["content_ids"]  # a visitor with no history still gets the popular items
 

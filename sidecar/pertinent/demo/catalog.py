@@ -6,15 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .vocabulary import (
-    AUDIENCES,
-    FUNNEL_STAGES,
-    GENERIC_WORDS,
-    INTENTS,
-    TITLE_TEMPLATES,
-    TOPICS,
-    VARIANT_OFFERS,
-)
+from .vocabulary import AUDIENCES, FUNNEL_STAGES, INTENTS, TOPICS
+from .writing import OFFERS, PostWriter
 
 SITE = "https://demo.pertinent.local"
 DAY = 86_400.0
@@ -45,15 +38,32 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def _body(rng: np.random.Generator, main: list[str], second: list[str] | None, n: int = 50) -> str:
-    """Body text mostly in the topic's words: what a content model can learn the topic from."""
-    pools = [main, second or main, GENERIC_WORDS]
-    picks = rng.choice(3, size=n, p=[0.6, 0.15, 0.25])
-    words = [pools[p][rng.integers(len(pools[p]))] for p in picks]
-    return " ".join(words).capitalize() + "."
+# Until the copy was written by hand (writing.py), titles and bodies were drawn from word lists on the main
+# stream: 15 words for "seo", 14 for every other topic, 30 generic words, 8 title templates. The same draws
+# are still made and thrown away, so the visitors, their behaviour and the quality numbers measured on the
+# demo stay exactly what they were; only the words changed.
+_OLD_TOPIC_WORDS = {"seo": 15}
+_OLD_WORDS, _OLD_GENERIC_WORDS, _OLD_TEMPLATES = 14, 30, 8
 
 
-def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) -> list[DemoItem]:
+def _old_words(topic: str | None) -> int:
+    return _OLD_TOPIC_WORDS.get(topic, _OLD_WORDS)
+
+
+def _spend_old_title_draws(rng: np.random.Generator, topic: str) -> None:
+    rng.choice(_old_words(topic), size=2, replace=False)
+    rng.integers(_OLD_TEMPLATES)
+    rng.integers(3, 12)
+
+
+def _spend_old_body_draws(rng: np.random.Generator, topic: str, second: str | None, n: int = 50) -> None:
+    sizes = [_old_words(topic), _old_words(second or topic), _OLD_GENERIC_WORDS]
+    for pool in rng.choice(3, size=n, p=[0.6, 0.15, 0.25]):
+        rng.integers(sizes[pool])
+
+
+def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int,
+               writer: PostWriter) -> list[DemoItem]:
     """Posts, most published before the window and some during it (the cold-start items)."""
     names = list(TOPICS)
     posts: list[DemoItem] = []
@@ -62,20 +72,17 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) 
         t2 = int(rng.integers(len(names))) if rng.random() < 0.3 else None
         if t2 == t:
             t2 = None
-        category, tags, words = TOPICS[names[t]]
-        a, b = rng.choice(words, size=2, replace=False)
-        template = TITLE_TEMPLATES[int(rng.integers(len(TITLE_TEMPLATES)))]
-        title = template.format(a=a, b=b, n=int(rng.integers(3, 12)))
-        title = title[0].upper() + title[1:]
+        category, tags = TOPICS[names[t]]
+        second = None if t2 is None else names[t2]
+        _spend_old_title_draws(rng, names[t])
         mix = np.zeros(len(names))
         mix[t] = 1.0
         item_tags = list(rng.choice(tags, size=int(rng.integers(2, 4)), replace=False))
         categories = [category]
         topics = [names[t]]
-        second_words = None
         if t2 is not None:
             mix[t], mix[t2] = 0.75, 0.25
-            c2, tags2, second_words = TOPICS[names[t2]]
+            c2, tags2 = TOPICS[names[t2]]
             item_tags.append(tags2[int(rng.integers(len(tags2)))])
             categories.append(c2)
             topics.append(names[t2])
@@ -84,9 +91,11 @@ def make_posts(rng: np.random.Generator, n_posts: int, start: float, days: int) 
         else:
             published = start + rng.uniform(0, days) * DAY
         stage = FUNNEL_STAGES[int(rng.choice(3, p=[0.5, 0.3, 0.2]))]
+        _spend_old_body_draws(rng, names[t], second)
         cid = str(1000 + i)
+        title, text = writer.write(names[t], second)
         posts.append(DemoItem(
-            id=cid, title=title, text=_body(rng, words, second_words), tags=item_tags, categories=categories,
+            id=cid, title=title, text=text, tags=item_tags, categories=categories,
             published_at=published, type="post", url=f"{SITE}/{_slug(title)}-{cid}/", topics=topics,
             audience=[AUDIENCES[int(rng.integers(3))]], funnel_stage=[stage], intent=[INTENTS[stage]],
             topic_mix=mix, quality=float(rng.lognormal(0.0, 0.6))))
@@ -116,13 +125,14 @@ def make_variants(rng: np.random.Generator, n_variants: int, start: float) -> li
     names = list(TOPICS)
     variants: list[DemoItem] = []
     for j in range(n_variants):
-        title, topic, stage = VARIANT_OFFERS[j % len(VARIANT_OFFERS)]
-        category, tags, words = TOPICS[topic]
+        title, topic, stage, copy = OFFERS[j % len(OFFERS)]
+        tags = TOPICS[topic][1]
+        _spend_old_body_draws(rng, topic, None, n=15)
         mix = np.zeros(len(names))
         mix[names.index(topic)] = 1.0
         cid = str(9000 + j)
         variants.append(DemoItem(
-            id=cid, title=title, text=f"{title}. " + _body(rng, words, None, n=15),
+            id=cid, title=title, text=copy,
             tags=list(tags[:2]), categories=["Offers"], published_at=start - 30 * DAY, type="variant",
             url=f"{SITE}/offer/{_slug(title)}/", topics=[topic], audience=[AUDIENCES[j % 3]],
             funnel_stage=[stage], intent=[INTENTS[stage]], topic_mix=mix, quality=1.0))

@@ -19,6 +19,7 @@ from .provenance import write_provenance
 from .shapes import RealSiteShapes, apply_long_tail, shape_events, strip_posts
 from .simulate import SiteSimulation, make_visitors
 from .vocabulary import TOPICS
+from .writing import PostWriter, excerpt
 
 # The window ends on a fixed date so the files do not depend on when they are generated.
 WINDOW_END = datetime(2026, 10, 31, tzinfo=timezone.utc)
@@ -61,7 +62,8 @@ def generate(out_dir, seed: int = 7, n_posts: int = 300, n_variants: int = 12, n
     shape_rng = np.random.default_rng([seed, 1])  # its own stream: the clean simulation stays as it was
     end = WINDOW_END.timestamp()
     start = end - days * 86_400.0
-    posts = make_posts(rng, n_posts, start, days)
+    # The copy has its own stream too, so editing the text in writing.py leaves the visitors' behaviour alone.
+    posts = make_posts(rng, n_posts, start, days, PostWriter(np.random.default_rng([seed, 2])))
     apply_long_tail(shape_rng, posts, shapes.long_tail)
     variants = make_variants(rng, n_variants, start)
     visitors = make_visitors(rng, n_visitors, start, days)
@@ -108,7 +110,7 @@ def to_domain(out_dir) -> tuple[list[ContentItem], list[Event]]:
             meta = {key: _split(row[key]) for key in ("topics", "audience", "funnel_stage", "intent")}
             items.append(ContentItem(
                 id=row["content_id"], title=row["title"], url=row["url"], type=row["type"],
-                excerpt=row["text"][:160], text=row["text"], tags=_split(row["tags"]),
+                excerpt=excerpt(row["text"]), text=row["text"], tags=_split(row["tags"]),
                 categories=_split(row["categories"]), meta=meta, published_at=_when(row["published_at"]),
                 modified_at=_when(row["published_at"])))
     events = []

@@ -28,6 +28,11 @@ class Visitor:
     arrival: float
 
 
+def visitor_id(i: int) -> str:
+    """The i-th demo visitor's id: as long as the plugin's cookie rule needs (8-64 of [A-Za-z0-9_-])."""
+    return f"visitor-{i + 1:05d}"
+
+
 def make_visitors(rng: np.random.Generator, n: int, start: float, days: int) -> list[Visitor]:
     """Visitors with a few dominant topics, a funnel stage, a device, a first referrer and a country."""
     k = len(TOPICS)
@@ -35,7 +40,7 @@ def make_visitors(rng: np.random.Generator, n: int, start: float, days: int) -> 
     for i in range(n):
         interests = 0.9 * rng.dirichlet(np.full(k, 0.2)) + 0.1 / k
         visitors.append(Visitor(
-            id=f"v{i + 1:05d}", interests=interests,
+            id=visitor_id(i), interests=interests,
             stage=FUNNEL_STAGES[int(rng.choice(3, p=[0.5, 0.3, 0.2]))],
             device=DEVICES[0][int(rng.choice(3, p=DEVICES[1]))],
             referrer=REFERRERS[0][int(rng.choice(len(REFERRERS[0]), p=REFERRERS[1]))],
