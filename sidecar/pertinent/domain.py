@@ -107,6 +107,19 @@ class Event:
     url_path: str | None = None
 
 
+def without_duplicates(events: list[Event]) -> list[Event]:
+    """Events minus repeats of the same visitor, time, type, content and session (a beacon retried), in
+    order. Training drops them from files by the same key (training/io.py DUPLICATE_KEY): a history read
+    from the store must not count a retried view twice where the trained model never saw it."""
+    seen, out = set(), []
+    for e in events:
+        key = (e.visitor_id, e.timestamp, e.type, e.content_id or "", e.session_id or e.visitor_id)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
 @dataclass(slots=True)
 class PageContext:
     """What the page knows about the request: the page itself, how the visitor came, the device."""

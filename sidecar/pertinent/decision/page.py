@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from ..domain import DecideRequest, Event
+from ..domain import DecideRequest, Event, without_duplicates
 from .catalog import CatalogSnapshot
 from .rules import RuleContext, RuleOutcome
 
@@ -49,7 +49,8 @@ class Page:
             if self.personalised:
                 try:
                     limit = self.runtime.config.history_limit
-                    self._history = self.runtime.store.visitor_history(self.request.visitor_id, limit=limit)
+                    self._history = without_duplicates(
+                        self.runtime.store.visitor_history(self.request.visitor_id, limit=limit))
                 except Exception:
                     log.exception("visitor history unavailable; deciding without it")
                     self.degraded = True

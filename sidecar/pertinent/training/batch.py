@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -44,14 +43,15 @@ def recommend_lines(recommender, events: pd.DataFrame, visitor_ids: list[str], k
         history = load_config().history_limit
     past = events[events["event_type"] != "impression"]
     groups = dict(tuple(past.groupby("visitor_id")))
-    now = datetime.fromtimestamp(float(events["ts"].max()), tz=timezone.utc) if len(events) else None
     for vid in visitor_ids:
         rows = groups.get(vid)
         hist = _events(rows.tail(history)) if rows is not None else []
         seen = frozenset()
         if exclude_seen and rows is not None:
             seen = frozenset(c for c in rows["content_id"] if c)
-        query = RecommendQuery(history=hist, context=PageContext(now=now), k=k, exclude=seen)
+        # No `now`, as on the decide route: recency is scored as of the model set's end of training, so
+        # the CLI prints what a page would be served (the newest event's time scored up to 0.005 off).
+        query = RecommendQuery(history=hist, context=PageContext(), k=k, exclude=seen)
         recs = recommender.recommend(query)
         yield json.dumps({"visitor_id": vid, "content_ids": [c for c, _ in recs],
                           "scores": [round(s, 6) for _, s in recs]})

@@ -23,6 +23,7 @@ CONTENT_KNOWN = ["content_id", "title", "text", "excerpt", "tags", "categories",
 
 # Two events with all of these equal are one event sent twice (a retried batch, an export's repeated row):
 # the file reader and training from the store drop the copies alike.
+# The columns of domain.without_duplicates' key (the served history drops the same repeats).
 DUPLICATE_KEY = ("visitor_id", "ts", "event_type", "content_id", "session_id")
 
 
