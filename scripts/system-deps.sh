@@ -8,6 +8,8 @@ command -v php >/dev/null 2>&1 || pkgs+=(php-cli php-mysql php-curl php-xml php-
 # A classic default theme for the WordPress tests and demo (the wordpress package ships none).
 [ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || pkgs+=(wordpress-theme-twentytwentyone)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || pkgs+=(mariadb-server)
+# The zip extension: WordPress's personal-data export (Tools > Export Personal Data) writes a zip file.
+php -m 2>/dev/null | grep -i '^zip$' >/dev/null || pkgs+=(php-zip)
 command -v phpunit >/dev/null 2>&1 || pkgs+=(phpunit)
 command -v phpcs >/dev/null 2>&1 || pkgs+=(php-codesniffer)  # scripts/phpcs.sh; the standards come from ../shared/tools/phpcs
 command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)

@@ -65,6 +65,36 @@ class AdminTest extends PertinentTestCase {
 		$this->assertArrayHasKey( 'pertinent', apply_filters( 'wp_privacy_personal_data_erasers', array() ) );
 	}
 
+	public function test_a_personal_data_export_with_our_data_is_written_as_a_zip() {
+		// WordPress packs the export into a zip: without PHP's zip extension the site owner's export fails.
+		require_once ABSPATH . 'wp-admin/includes/file.php';
+		require_once ABSPATH . 'wp-admin/includes/privacy-tools.php';
+		$request_id = wp_create_user_request( 'export' . wp_rand() . '@example.org', 'export_personal_data' );
+		$this->assertIsInt( $request_id );
+		$groups = array(
+			'pertinent' => array(
+				'group_label'       => 'Pertinent',
+				'group_description' => 'Personalization visitor ids',
+				'items'             => array(
+					'pertinent-visitor' => array(
+						array(
+							'name'  => 'Visitor id',
+							'value' => 'visitor12345678',
+						),
+					),
+				),
+			),
+		);
+		update_post_meta( $request_id, '_export_data_grouped', $groups );
+		wp_privacy_generate_personal_data_export_file( $request_id );
+		$file = get_post_meta( $request_id, '_export_file_name', true );
+		$this->assertNotEmpty( $file, 'the export file was not written' );
+		$zip = new ZipArchive();
+		$this->assertTrue( $zip->open( wp_privacy_exports_dir() . $file ) );
+		$this->assertGreaterThan( 0, $zip->count() );
+		$zip->close();
+	}
+
 	public function test_eraser_deletes_the_linked_visitors_on_the_sidecar() {
 		$user = wp_insert_user(
 			array(
