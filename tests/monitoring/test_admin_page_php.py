@@ -36,7 +36,8 @@ def summary(tmp_path):
     models_dir = tmp_path / "models"
     live = write_model_set(models_dir, {"recommender": TopicRecommender()}, rows={},
                            data_range={"start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"},
-                           metrics={"ranking": {"ndcg@10": 0.412, "precision@10": 0.21, "cases": 900},
+                           metrics={"ranking": {"overall": {"ndcg@10": 0.412, "precision@10": 0.21,
+                                                            "cases": 900}},
                                     "click": {"auc": 0.71}})
     promote(models_dir, live.name)
     bad = write_model_set(models_dir, {"recommender": TopicRecommender(invert=True)}, rows={}, data_range={})
@@ -79,7 +80,7 @@ def test_admin_page_shows_models_experiment_chart_verdict_drift_and_training(sum
     data, exp = summary
     html = render(repo_root, tmp_path, json.dumps(data))
     assert "<h1>Pertinent</h1>" in html and "degraded" in html
-    assert data["models"]["live"]["version"] in html and "ranking ndcg@10 <strong>0.412</strong>" in html
+    assert data["models"]["live"]["version"] in html and "ranking NDCG@10 <strong>0.412</strong>" in html
     assert "rollback" in html and "is worse" in html
     assert "Read next &lt;b&gt;vs&lt;/b&gt; default" in html  # escaped, never raw HTML from the sidecar
     assert html.count("<rect") == 2 and "<svg" in html

@@ -24,7 +24,7 @@ def _prepare(own: Sidecar) -> None:
     """A live model set, a rolled-back canary and a drift result, written where the sidecar reads them."""
     models_dir = own.root / "models"
     frame = pd.DataFrame({"content_id": ["1", "2", "3"], "event_type": ["view", "click", "view"]})
-    metrics = {"ranking": {"ndcg@10": 0.412, "precision@10": 0.205}, "click": {"auc": 0.71}}
+    metrics = {"ranking": {"overall": {"ndcg@10": 0.412, "precision@10": 0.205}}, "click": {"auc": 0.71}}
     live = write_model_set(models_dir, {"recommender": PopularityRecommender().fit(frame)},
                            rows={"events": 3}, metrics=metrics,
                            data_range={"start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"})
@@ -100,5 +100,5 @@ def test_admin_page_shows_health_models_experiment_chart_and_drift(wordpress, si
     assert bars == 2 and css == 1
     assert "rollback" in text and "is worse" in text
     assert "degraded" in text and "drift: PSI 0.34 above 0.20" in text
-    assert "ranking ndcg@10 0.412" in text
+    assert "ranking NDCG@10 0.412" in text  # the headline metric first, beside its baseline
     assert (ARTIFACTS / "admin-dashboard.png").stat().st_size > 10_000

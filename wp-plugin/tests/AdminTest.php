@@ -9,19 +9,34 @@
 require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-widget.php';
 
 /**
- * @covers ::pertinent_parse_metrics
+ * @covers ::pertinent_render_dashboard_widget
  */
 class AdminTest extends PertinentTestCase {
 
-	public function test_metrics_give_decisions_and_default_fallbacks() {
-		$text   = "# HELP pertinent_slot_decisions_total x\n"
-			. "pertinent_slot_decisions_total{kind=\"banner\",source=\"popular\"} 2.0\n"
-			. "pertinent_slot_decisions_total{kind=\"cta\",source=\"default\"} 3.0\n"
-			. "pertinent_slot_decisions_total{kind=\"banner\",source=\"rules\"} 5.0\n"
-			. "pertinent_requests_total{route=\"/v1/decide\"} 99.0\n";
-		$totals = pertinent_parse_metrics( $text );
-		$this->assertSame( 10.0, $totals['decisions'] );
-		$this->assertSame( 3.0, $totals['fallbacks'] );
+	public function test_widget_shows_the_sidecars_own_24_hour_counts_and_why_fallbacks_served() {
+		require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-page.php';
+		require_once dirname( __DIR__ ) . '/pertinent/admin/dashboard-widget.php';
+		delete_transient( 'pertinent_' . md5( '|GET|/v1/dashboard|' . PERTINENT_TEST_STUB_URL ) );
+		$this->stub_answer(
+			200,
+			array(
+				'traffic' => array(
+					'window_hours'    => 24,
+					'decisions'       => 1204,
+					'cached'          => 300,
+					'slots_by_source' => array( 'model' => 3000 ),
+					'fallbacks'       => array(
+						'cold_start'  => 12,
+						'model_error' => 1,
+					),
+				),
+			)
+		);
+		ob_start();
+		pertinent_render_dashboard_widget();
+		$html = (string) ob_get_clean();
+		$this->assertStringContainsString( '1,204 decisions served, 13 slots served by a fallback in the last 24 hours.', $html );
+		$this->assertStringContainsString( 'Why: cold_start 12, model_error 1.', $html );
 	}
 
 	public function test_health_reports_status_and_model_version() {

@@ -58,9 +58,29 @@ class DashboardPageTest extends PertinentTestCase {
 			),
 			'models'       => array(
 				'live'    => array(
-					'version'   => 'v-live',
-					'age_hours' => 5.5,
-					'metrics'   => array( 'ranking' => array( 'ndcg@10' => 0.412 ) ),
+					'version'     => 'v-live',
+					'age_hours'   => 5.5,
+					'metrics'     => array( 'ranking' => array( 'ndcg@10' => 0.412 ) ),
+					'headline'    => array(
+						array(
+							'label'         => 'ranking NDCG@10',
+							'value'         => 0.412,
+							'baseline'      => 0.19,
+							'baseline_name' => 'most popular',
+						),
+					),
+					'metric_rows' => array(
+						array(
+							'label'   => 'churn auc',
+							'value'   => 0.8437,
+							'integer' => false,
+						),
+						array(
+							'label'   => 'churn n',
+							'value'   => 1556,
+							'integer' => true,
+						),
+					),
 				),
 				'canary'  => null,
 				'history' => array(
@@ -128,6 +148,15 @@ class DashboardPageTest extends PertinentTestCase {
 		$this->assertStringContainsString( 'v-live', $html );
 		$this->assertStringContainsString( 'drift: PSI 0.34 above 0.20 (device)', $html );
 		$this->assertStringContainsString( 'v-bad serving as canary', $html );
+	}
+
+	public function test_headline_metrics_come_first_beside_their_baseline_and_counts_read_as_counts() {
+		$this->stub_answer( 200, $this->summary() );
+		$html = $this->render();
+		$this->assertStringContainsString( 'ranking NDCG@10 <strong>0.412</strong> <span class="pertinent-baseline">(most popular: 0.190)</span>', $html );
+		$this->assertLessThan( strpos( $html, 'churn auc' ), strpos( $html, 'ranking NDCG@10' ) );
+		$this->assertStringContainsString( '<td>churn n</td><td>1,556</td>', $html );
+		$this->assertStringContainsString( '<summary>All metrics</summary>', $html );
 	}
 
 	public function test_a_failed_training_shows_its_reason_and_when_it_is_retried() {

@@ -112,29 +112,36 @@ function pertinent_dashboard_health( $health ) {
 }
 
 /**
- * Numeric offline metrics of a manifest, flattened one level ("ranking ndcg@10 0.412"), at most $limit.
+ * A model set's offline metrics: the headline ones first, each beside the baseline it must beat, then
+ * every other figure behind a disclosure. Both lists come from the sidecar (monitoring/headline.py), so
+ * this page, `pertinent report` and the API agree on what is shown first and which figures are counts.
  *
- * @param array $metrics Manifest metrics.
- * @param int   $limit   How many.
- * @return array<string,float>
+ * @param array $set A live or canary entry of the summary.
  */
-function pertinent_dashboard_flat_metrics( $metrics, $limit = 8 ) {
-	$flat = array();
-	foreach ( (array) $metrics as $name => $value ) {
-		if ( is_numeric( $value ) ) {
-			$flat[ (string) $name ] = (float) $value;
-		} elseif ( is_array( $value ) ) {
-			foreach ( $value as $sub => $number ) {
-				if ( is_numeric( $number ) && 'cases' !== $sub ) {
-					$flat[ $name . ' ' . $sub ] = (float) $number;
-				}
-			}
-		}
-		if ( count( $flat ) >= $limit ) {
-			break;
-		}
+function pertinent_dashboard_metrics( $set ) {
+	$headline = isset( $set['headline'] ) && is_array( $set['headline'] ) ? $set['headline'] : array();
+	if ( ! $headline ) {
+		echo esc_html__( 'none yet', 'pertinent' );
 	}
-	return array_slice( $flat, 0, $limit, true );
+	echo '<ul class="pertinent-headline">';
+	foreach ( $headline as $row ) {
+		echo '<li>' . esc_html( (string) $row['label'] ) . ' <strong>' . esc_html( number_format_i18n( (float) $row['value'], 3 ) ) . '</strong>';
+		if ( isset( $row['baseline'] ) && is_numeric( $row['baseline'] ) ) {
+			/* translators: 1: what the baseline is (e.g. "most popular"), 2: its value. */
+			echo ' <span class="pertinent-baseline">' . esc_html( sprintf( __( '(%1$s: %2$s)', 'pertinent' ), (string) $row['baseline_name'], number_format_i18n( (float) $row['baseline'], 3 ) ) ) . '</span>';
+		}
+		echo '</li>';
+	}
+	echo '</ul>';
+	$rows = isset( $set['metric_rows'] ) && is_array( $set['metric_rows'] ) ? $set['metric_rows'] : array();
+	if ( $rows ) {
+		echo '<details><summary>' . esc_html__( 'All metrics', 'pertinent' ) . '</summary><table class="pertinent-all-metrics">';
+		foreach ( $rows as $row ) {
+			$value = empty( $row['integer'] ) ? number_format_i18n( (float) $row['value'], 3 ) : number_format_i18n( (float) $row['value'] );
+			echo '<tr><td>' . esc_html( (string) $row['label'] ) . '</td><td>' . esc_html( $value ) . '</td></tr>';
+		}
+		echo '</table></details>';
+	}
 }
 
 /**
@@ -156,15 +163,13 @@ function pertinent_dashboard_models( $models ) {
 		$set = isset( $models[ $role ] ) && is_array( $models[ $role ] ) ? $models[ $role ] : null;
 		echo '<tr><td>' . esc_html( $label ) . '</td>';
 		if ( null === $set ) {
-			echo '<td colspan="3">' . esc_html__( 'none', 'pertinent' ) . '</td></tr>';
+			echo '<td colspan="3">' . esc_html__( 'none yet', 'pertinent' ) . '</td></tr>';
 			continue;
 		}
 		echo '<td><code>' . esc_html( (string) $set['version'] ) . '</code></td>';
 		$age = isset( $set['age_hours'] ) && is_numeric( $set['age_hours'] ) ? sprintf( /* translators: %s: hours. */ __( '%s hours ago', 'pertinent' ), number_format_i18n( (float) $set['age_hours'], 1 ) ) : '';
 		echo '<td>' . esc_html( $age ) . '</td><td>';
-		foreach ( pertinent_dashboard_flat_metrics( isset( $set['metrics'] ) ? $set['metrics'] : array() ) as $name => $value ) {
-			echo '<span class="pertinent-metric">' . esc_html( $name ) . ' <strong>' . esc_html( number_format_i18n( $value, 3 ) ) . '</strong></span> ';
-		}
+		pertinent_dashboard_metrics( $set );
 		echo '</td></tr>';
 	}
 	echo '</tbody></table>';
