@@ -133,11 +133,15 @@ function pertinent_render_settings_page() {
 	echo '<div class="wrap"><h1>' . esc_html__( 'Pertinent', 'pertinent' ) . '</h1>';
 	if ( is_array( $health ) ) {
 		delete_transient( 'pertinent_test_connection_' . get_current_user_id() );
-		$class = $health['ok'] ? 'notice-success' : 'notice-error';
-		echo '<div class="notice ' . esc_attr( $class ) . '"><p>';
-		echo esc_html( sprintf( /* translators: 1: status, 2: model version. */ __( 'Sidecar status: %1$s. Live model: %2$s.', 'pertinent' ), $health['status'], '' !== $health['model_version'] ? $health['model_version'] : __( 'none', 'pertinent' ) ) );
-		if ( $health['reasons'] || '' !== $health['message'] ) {
-			echo ' ' . esc_html( implode( '; ', array_merge( $health['reasons'], array_filter( array( $health['message'] ) ) ) ) );
+		$problem = isset( $health['problem'] ) ? $health['problem'] : '';
+		$class   = $health['ok'] ? 'notice-success' : ( 'model' === $problem ? 'notice-warning' : 'notice-error' );
+		echo '<div class="notice ' . esc_attr( $class ) . '" data-problem="' . esc_attr( $problem ) . '">';
+		if ( '' !== $health['message'] ) {
+			echo '<p><strong>' . esc_html( $health['message'] ) . '</strong></p>';
+		}
+		echo '<p>' . esc_html( sprintf( /* translators: 1: status, 2: model version. */ __( 'Sidecar status: %1$s. Live model: %2$s.', 'pertinent' ), $health['status'], '' !== $health['model_version'] ? $health['model_version'] : __( 'none', 'pertinent' ) ) );
+		if ( $health['reasons'] ) {
+			echo ' ' . esc_html( implode( '; ', $health['reasons'] ) );
 		}
 		echo '</p></div>';
 	}
@@ -167,14 +171,15 @@ function pertinent_render_settings_page() {
 }
 
 /**
- * Handles admin-post `pertinent_test_connection`: asks the sidecar for its health, shows it after the redirect.
+ * Handles admin-post `pertinent_test_connection`: checks URL, key and model (pertinent_connection_check)
+ * and shows the result after the redirect.
  */
 function pertinent_admin_test_connection() {
 	if ( ! current_user_can( 'manage_options' ) ) {
 		wp_die( esc_html__( 'You are not allowed to do this.', 'pertinent' ), 403 );
 	}
 	check_admin_referer( 'pertinent_test_connection' );
-	$health = pertinent_sidecar_health( true );
+	$health = pertinent_connection_check();
 	if ( $health['ok'] ) {
 		pertinent_breaker_reset();
 	}

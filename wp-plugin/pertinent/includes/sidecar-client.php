@@ -242,3 +242,56 @@ function pertinent_sidecar_health( $fresh = false ) {
 		'message'       => '',
 	);
 }
+
+/**
+ * What "Test connection" reports: the sidecar's health (no key needed), then an authenticated call
+ * (GET /v1/models with the server key), then whether a model set is live. `problem` names the part to
+ * fix: url, key, model, or '' when all three are fine. /readyz alone said "ok" with a wrong key while
+ * every slot fell back with pertinent_rejected.
+ *
+ * @return array{ok:bool,problem:string,status:string,model_version:string,reasons:string[],message:string}
+ */
+function pertinent_connection_check() {
+	$url    = (string) pertinent_setting( 'sidecar_url' );
+	$health = pertinent_sidecar_health( true );
+	$check  = $health + array( 'problem' => '' );
+	if ( 'unreachable' === $health['status'] ) {
+		$check['problem'] = 'url';
+		/* translators: 1: the sidecar URL setting, 2: the error. */
+		$check['message'] = sprintf( __( 'Cannot reach the sidecar at %1$s (%2$s): check the Sidecar URL setting and that the sidecar is running.', 'pertinent' ), $url, $health['message'] );
+		return $check;
+	}
+	$models = pertinent_sidecar_request(
+		'GET',
+		'/v1/models',
+		null,
+		array(
+			'breaker'    => false,
+			'timeout_ms' => 2000,
+		)
+	);
+	if ( is_wp_error( $models ) ) {
+		$data        = $models->get_error_data();
+		$status      = is_array( $data ) && isset( $data['status'] ) ? (int) $data['status'] : 0;
+		$check['ok'] = false;
+		if ( 401 === $status || 403 === $status ) {
+			$check['problem'] = 'key';
+			/* translators: 1: the sidecar URL, 2: HTTP status. */
+			$check['message'] = sprintf( __( 'The sidecar at %1$s refused the API key (HTTP %2$d): enter its server key (PERTINENT_API_KEY), not the public key.', 'pertinent' ), $url, $status );
+		} else {
+			$check['problem'] = 'url';
+			/* translators: 1: the sidecar URL, 2: the error. */
+			$check['message'] = sprintf( __( 'The sidecar at %1$s answered its health check but not an API call (%2$s): is the URL the sidecar itself, not a proxy in front of it?', 'pertinent' ), $url, $models->get_error_message() );
+		}
+		return $check;
+	}
+	if ( '' === $health['model_version'] ) {
+		$check['ok']      = false;
+		$check['problem'] = 'model';
+		$check['message'] = __( 'Connected and the key is accepted, but no model set is live: slots show popular and latest content until one is trained (pertinent train, or the pertinent worker).', 'pertinent' );
+		return $check;
+	}
+	/* translators: %s: the sidecar URL. */
+	$check['message'] = $health['ok'] ? sprintf( __( 'Connected to %s: the key is accepted and a model set is live.', 'pertinent' ), $url ) : '';
+	return $check;
+}
