@@ -161,3 +161,46 @@ def test_concurrent_migrators_apply_each_step_once_without_error(store_url):
     # each step applied by exactly one starter; the others found it done
     assert sorted(step.version for steps in applied for step in steps) == [1, 2]
     assert _versions(starters[0]) == [1, 2]
+
+
+def _configure(monkeypatch, tmp_path, store_url) -> None:
+    monkeypatch.setenv("PERTINENT_DATA_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("PERTINENT_STORE_URL", store_url)
+
+
+def test_migrate_status_and_up_on_the_command_line(store_url, tmp_path, monkeypatch, capsys):
+    from pertinent.cli import main
+
+    _configure(monkeypatch, tmp_path, store_url)
+    assert main(["migrate", "status"]) == 0
+    assert "current: 0" in capsys.readouterr().out
+    assert main(["migrate", "up"]) == 0
+    assert f"applied: 1 {STEPS[0].description}" in capsys.readouterr().out
+    assert main(["migrate", "status"]) == 0
+    out = capsys.readouterr().out
+    assert f"current: {NEWEST}" in out and "up to date" in out
+
+
+def test_migrate_reports_a_newer_database_and_an_unreachable_store_without_traceback(
+        store_url, tmp_path, monkeypatch, capsys):
+    from pertinent.cli import main
+
+    migrations.upgrade(open_store(store_url), STEPS + (V2,))
+    _configure(monkeypatch, tmp_path, store_url)
+    assert main(["migrate", "up"]) == 2
+    err = capsys.readouterr().err
+    assert "newer than this release" in err and "Traceback" not in err
+    monkeypatch.setenv("PERTINENT_STORE_URL", f"sqlite:///{tmp_path / 'file'}/p.db")
+    (tmp_path / "file").write_text("not a folder")
+    assert main(["migrate", "status"]) == 1
+    assert "not reachable" in capsys.readouterr().err
+
+
+def test_the_sidecar_does_not_start_on_a_database_newer_than_the_code(store_url, tmp_path, monkeypatch):
+    from pertinent.config import load_config
+    from pertinent.runtime import Runtime
+
+    migrations.upgrade(open_store(store_url), STEPS + (V2,))
+    _configure(monkeypatch, tmp_path, store_url)
+    with pytest.raises(SchemaError, match="newer than this release"):
+        Runtime.from_config(load_config())
