@@ -11,8 +11,10 @@ def register(sub) -> None:
     """`pertinent migrate status` and `pertinent migrate up` on the CLI's subcommands."""
     parser = sub.add_parser("migrate", help="show or upgrade the store's schema version")
     actions = parser.add_subparsers(dest="migrate_action", metavar="ACTION", required=True)
-    actions.add_parser("status", help="current and target version, pending steps").set_defaults(func=cmd_status)
-    actions.add_parser("up", help="apply the pending steps, each in its own transaction").set_defaults(func=cmd_up)
+    status = actions.add_parser("status", help="current and target version, pending steps")
+    status.set_defaults(func=cmd_status)
+    up = actions.add_parser("up", help="apply the pending steps, each in its own transaction")
+    up.set_defaults(func=cmd_up)
 
 
 def _store():

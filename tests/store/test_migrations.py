@@ -1,11 +1,11 @@
 """Schema versions: new installs, databases from before versioning, upgrades, failures, concurrency."""
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import uuid
 
 import psycopg
-
 import pytest
 from pertinent.domain import ContentItem
 from pertinent.store import migrations, open_store
@@ -204,3 +204,26 @@ def test_the_sidecar_does_not_start_on_a_database_newer_than_the_code(store_url,
     _configure(monkeypatch, tmp_path, store_url)
     with pytest.raises(SchemaError, match="newer than this release"):
         Runtime.from_config(load_config())
+
+
+def _start_in_a_process(store_url: str, results) -> None:
+    """What one gunicorn worker or replica does at start, in a process of its own."""
+    try:
+        applied = migrations.upgrade(open_store(store_url), STEPS + (V2,))
+        results.put([step.version for step in applied])
+    except Exception as exc:
+        results.put(repr(exc))
+
+
+def test_concurrent_processes_apply_each_step_once_without_error(store_url):
+    context = multiprocessing.get_context("fork")  # the store is opened in each child, after the fork
+    results = context.Queue()
+    children = [context.Process(target=_start_in_a_process, args=(store_url, results)) for _ in range(4)]
+    for child in children:
+        child.start()
+    outcomes = [results.get(timeout=60) for _ in children]
+    for child in children:
+        child.join()
+    assert all(isinstance(o, list) for o in outcomes), outcomes
+    assert sorted(v for o in outcomes for v in o) == [1, 2]
+    assert _versions(open_store(store_url)) == [1, 2]

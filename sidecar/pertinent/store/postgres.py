@@ -17,8 +17,7 @@ from psycopg import sql
 
 from ..domain import Event
 from ..errors import ConfigError
-from . import rows
-from . import migrations
+from . import migrations, rows
 from .sql import SQLStore
 
 # Lower case only: search_path folds unquoted names to lower case, CREATE SCHEMA quotes them.

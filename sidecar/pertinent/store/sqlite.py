@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from . import rows
-from . import migrations
+from . import migrations, rows
 from .sql import SQLStore
 
 BUSY_TIMEOUT_MS = 10_000
