@@ -16,7 +16,7 @@ from .modelset.keys import keyring_from_config
 from .modelset.registry import ModelRegistry
 from .monitoring.traffic import TrafficCounter
 from .store import open_store
-from .store.base import Store
+from .store.base import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,12 @@ class Runtime:
                                keyring=keyring_from_config(config))
         models.load()
         catalog = CatalogView(store, models)
+        try:
+            # Brings the schema to this release's version; one newer than the code raises SchemaError
+            # (a ConfigError): the sidecar does not start rather than write into a schema it does not know.
+            store.ping()
+        except StoreUnavailable as exc:  # down at start: /readyz reports it; the first use migrates
+            log.warning("store not reachable at start; its schema is checked on first use: %s", exc)
         try:
             # Build the catalog snapshot and popular ranking now: before gunicorn forks, so no visitor's
             # request pays for them and workers share the memory.

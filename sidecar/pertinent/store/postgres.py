@@ -17,8 +17,7 @@ from psycopg import sql
 
 from ..domain import Event
 from ..errors import ConfigError
-from . import rows
-from .schema import POSTGRES
+from . import migrations, rows
 from .sql import SQLStore
 
 # Lower case only: search_path folds unquoted names to lower case, CREATE SCHEMA quotes them.
@@ -42,6 +41,7 @@ class PostgresStore(SQLStore):
     """Catalog and events in PostgreSQL; one connection per process and thread, in autocommit mode."""
 
     placeholder = "%s"
+    dialect = "postgres"
     # Connection refused or lost, server shutting down, out of disk: not the caller's fault.
     outage_errors = (psycopg.OperationalError,)
 
@@ -62,14 +62,25 @@ class PostgresStore(SQLStore):
         return conn
 
     def _ensure_schema(self, conn: psycopg.Connection) -> None:
-        """The schema and tables, under an advisory lock: concurrent CREATE ... IF NOT EXISTS can collide."""
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"pertinent.schema.{self.schema}",))
-            if self.schema:
-                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
-            for statement in POSTGRES:
-                conn.execute(statement)
+        """The PostgreSQL schema when named, then its tables brought to the newest version."""
+        migrations.apply(self, conn)
         self._schema_ready = True
+
+    @contextmanager
+    def _schema_transaction(self, conn: psycopg.Connection) -> Iterator[Any]:
+        """A transaction holding this deployment's advisory lock, so concurrent migrators take turns
+        (concurrent CREATE ... IF NOT EXISTS can collide); the named schema is created under it."""
+        with self._transaction(conn) as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"pertinent.schema.{self.schema}",))
+            if self.schema:
+                cur.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+            yield cur
+
+    @staticmethod
+    def _has_table(cur: Any, name: str) -> bool:
+        # to_regclass resolves through search_path: the deployment's schema, as every query does.
+        cur.execute("SELECT to_regclass(%s) IS NOT NULL", (name,))
+        return bool(cur.fetchone()[0])
 
     def _usable(self, conn: psycopg.Connection) -> bool:
         return not (conn.closed or conn.broken)

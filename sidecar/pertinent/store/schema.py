@@ -1,7 +1,7 @@
-"""The tables, one statement list per backend: the same columns, each in its backend's native types.
+"""Version 1 of the tables (step 1 in migrations.py), one statement list per backend: the same
+columns, each in its backend's native types. Later changes are new steps there, never edits here.
 
-Every statement is idempotent, so each process may run them on first use without coordination
-(PostgreSQL additionally takes an advisory lock, because concurrent CREATE ... IF NOT EXISTS can race).
+Every statement is idempotent (IF NOT EXISTS), as releases before versioning ran them on each start.
 """
 from __future__ import annotations
 

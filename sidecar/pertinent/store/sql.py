@@ -16,6 +16,7 @@ from typing import Any
 from ..domain import ContentItem, Event
 from . import rows
 from .base import Store, StoreUnavailable
+from .migrations import SchemaError
 from .records import RecordsMixin
 
 _EVENT_COLS = ", ".join(rows.EVENT_COLUMNS)
@@ -113,7 +114,7 @@ class SQLStore(RecordsMixin, Store):
     def ping(self) -> None:
         try:
             self._read("SELECT 1")
-        except StoreUnavailable:
+        except (StoreUnavailable, SchemaError):  # reachable but of a schema this release refuses
             raise
         except Exception as exc:  # any driver error means "not reachable" to readiness
             raise self._unavailable(exc) from exc

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from . import rows
-from .schema import SQLITE
+from . import migrations, rows
 from .sql import SQLStore
 
 BUSY_TIMEOUT_MS = 10_000
@@ -44,7 +43,10 @@ class SQLiteStore(SQLStore):
         self.path = path_from_url(url)
         self._schema_lock = threading.Lock()
 
-    def _connect(self) -> sqlite3.Connection:
+    dialect = "sqlite"
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection with this store's settings; the schema is not looked at (see _connect)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions; writes say BEGIN IMMEDIATE themselves.
         # check_same_thread=False only so close() may run from another thread; use stays per thread.
@@ -54,6 +56,10 @@ class SQLiteStore(SQLStore):
         conn.execute("PRAGMA synchronous = FULL")
         # Deleted rows are overwritten, not left in free pages: an erased visitor is gone from the file.
         conn.execute("PRAGMA secure_delete = ON")
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = self._open()
         if not self._schema_ready:
             # Threads of one process set the schema up one at a time (and only once).
             with self._schema_lock:
@@ -62,12 +68,19 @@ class SQLiteStore(SQLStore):
         return conn
 
     def _ensure_schema(self, conn: sqlite3.Connection) -> None:
-        """WAL mode (persistent in the file) and the tables, idempotently."""
+        """WAL mode (persistent in the file), then the schema brought to the newest version."""
         self._set_wal(conn)
-        with self._transaction(conn) as cur:
-            for statement in SQLITE:
-                cur.execute(statement)
+        migrations.apply(self, conn)
         self._schema_ready = True
+
+    def _schema_transaction(self, conn: sqlite3.Connection):
+        """BEGIN IMMEDIATE already holds the file's write lock: concurrent migrators queue on it."""
+        return self._transaction(conn)
+
+    @staticmethod
+    def _has_table(cur, name: str) -> bool:
+        cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+        return cur.fetchone() is not None
 
     @staticmethod
     def _set_wal(conn: sqlite3.Connection) -> None:
