@@ -39,7 +39,9 @@ class RateResult:
     rate: float
     seconds: float
     sent: int = 0
-    errors: int = 0
+    errors: int = 0  # error statuses, broken connections, and requests still unanswered at the end
+    answered: int = 0  # successful answers
+    elapsed: float = 0.0  # from the first send to the last answer (or the end of the wait)
     latencies: dict[str, list[float]] = field(default_factory=dict)  # per request name, in seconds
     send_lag: list[float] = field(default_factory=list)
 
@@ -49,7 +51,8 @@ class RateResult:
 
     @property
     def achieved(self) -> float:
-        return self.sent / self.seconds if self.seconds else 0.0
+        """Successful answers per second of the run: below the offered rate when the server fell behind."""
+        return self.answered / self.elapsed if self.elapsed else 0.0
 
 
 class _Pool:
@@ -122,16 +125,19 @@ async def _run(host: str, port: int, mix: list[Request], rate: float, seconds: f
         except OSError:
             result.errors += 1
             return
-        keep = False
+        keep, ok = False, False
         try:
             status, keep = await asyncio.wait_for(_exchange(conn, raw), timeout=10)
-            if status >= 400:
-                result.errors += 1
+            ok = status < 400
         except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError):
-            result.errors += 1
+            pass
         finally:
             await pool.put(conn, keep)
-        result.latencies[mix[index].name].append(time.perf_counter() - due)
+        if ok:  # only answers: a fast failure must not pull the percentiles down
+            result.answered += 1
+            result.latencies[mix[index].name].append(time.perf_counter() - due)
+        else:
+            result.errors += 1
 
     start = time.perf_counter()
     n = int(rate * seconds)
@@ -147,7 +153,11 @@ async def _run(host: str, port: int, mix: list[Request], rate: float, seconds: f
         task.add_done_callback(tasks.discard)
         result.sent += 1
     if tasks:
-        await asyncio.wait(tasks, timeout=15)
+        _, late = await asyncio.wait(tasks, timeout=15)
+        result.errors += len(late)  # never answered: counted, not silently dropped
+        for task in late:
+            task.cancel()
+    result.elapsed = time.perf_counter() - start
     pool.close()
     return result
 

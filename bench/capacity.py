@@ -30,7 +30,6 @@ FLOOR_RATES = (200, 400, 800, 1200, 1600, 2400, 3200)
 SECONDS = float(os.environ.get("BENCH_CAPACITY_SECONDS", "10"))
 TARGET_P99_MS = 50.0
 WORKERS = 2
-SIDECAR_CORES, LOAD_CORES = {0}, {1}
 ROUTES = {"decide": "/v1/decide", "events": "/v1/events", "recommendations": "/v1/recommendations"}
 
 
@@ -116,12 +115,16 @@ def quantile(before: list, after: list, q: float) -> float:
 
 
 def pin(sidecar: BenchSidecar) -> str:
-    if (os.cpu_count() or 1) < 2 or not hasattr(os, "sched_setaffinity"):
+    """Sidecar on the first allowed core, this generator on the second (within the cores this process
+    may use: a container's cpuset need not start at 0)."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cores) < 2:
         return "not pinned (one core): the generator shares the server's CPU"
     for pid in [sidecar.process.pid, *sidecar.worker_pids()]:
-        os.sched_setaffinity(pid, SIDECAR_CORES)
-    os.sched_setaffinity(0, LOAD_CORES)
-    return "sidecar pinned to core 0, load generator to core 1 (sched_setaffinity, as taskset does)"
+        os.sched_setaffinity(pid, {cores[0]})
+    os.sched_setaffinity(0, {cores[1]})
+    return (f"sidecar pinned to core {cores[0]}, load generator to core {cores[1]} "
+            "(sched_setaffinity, as taskset does)")
 
 
 def step_up(sidecar: BenchSidecar, mix: list[Request], rates, routes: dict) -> list[dict]:
@@ -165,6 +168,7 @@ def print_rows(title: str, rows: list[dict], names: list[str]) -> None:
 
 
 def run() -> None:
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     with tempfile.TemporaryDirectory(prefix="pertinent-capacity-") as tmp:
         root = Path(tmp)
         print("capacity: training the demo model set and loading the demo store (about a minute) ...")
@@ -178,8 +182,8 @@ def run() -> None:
             floor_rows = step_up(sidecar, floor, FLOOR_RATES, {"floor": "/v1/_floor"})
             mix_rows = step_up(sidecar, traffic(site, host), RATES, ROUTES)
             rss = sidecar.peak_rss_mb()
-        if hasattr(os, "sched_setaffinity"):  # the benchmarks after this one get every core back
-            os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+        if allowed is not None:  # the benchmarks after this one get their cores back
+            os.sched_setaffinity(0, allowed)
     print(f"\ncapacity: {WORKERS} workers, {SECONDS:.0f} s per rate, open loop; {pinned}")
     print_rows("bare route GET /v1/_floor", floor_rows, ["floor"])
     print_rows("site mix: 50% decide (banner + cta + 3 recommendations), 30% events, 20% recommendations",

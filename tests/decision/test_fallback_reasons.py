@@ -57,3 +57,20 @@ def test_the_control_arm_keeps_the_default_content_without_counting_a_fallback(r
     slot = ask(runtime)
     assert slot.source == "default" and slot.fallback is None
     assert sum(fallbacks(r) for r in ("default_content", "no_model", "cold_start", "model_error")) == before
+
+
+def test_a_failing_model_with_nothing_else_to_show_is_still_a_model_error(runtime):
+    runtime.store.upsert_content([make_item(1)])
+    ship(runtime, {"recommender": FailingRecommender()})
+    request = DecideRequest(visitor_id="v1", context=PageContext(content_id="1"),  # the only item is the page
+                            slots=[SlotRequest(name="related", kind="recommendations", count=2)])
+    slot = core.decide(request, runtime).slots[0]
+    assert (slot.source, slot.fallback) == ("default", "model_error")
+
+
+def test_the_rules_only_arm_and_an_empty_request_are_not_fallbacks(runtime, monkeypatch):
+    runtime.store.upsert_content([make_item(i) for i in range(1, 5)])
+    monkeypatch.setattr(core.experiments, "assign_arm", lambda request, rt: "rules")
+    assert ask(runtime).fallback is None
+    monkeypatch.setattr(core.experiments, "assign_arm", lambda request, rt: "model")
+    assert ask(runtime, count=0).fallback is None

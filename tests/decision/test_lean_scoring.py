@@ -84,3 +84,13 @@ def test_the_shipped_variant_scorer_scores_with_the_lean_path_and_the_same_numbe
     got = scorer.score_variants(query, ids)
     np.testing.assert_allclose([got[i] for i in ids], expected, rtol=1e-9, atol=1e-12)
     assert all(compile_positive_proba(m) is not None for m in (scorer.click_model, scorer.conversion_model))
+
+
+def test_the_lean_path_refuses_what_scikit_learn_refuses():
+    x, y = examples()
+    model = calibrated(logistic(x[:2400], y[:2400]), x[2400:], y[2400:])
+    lean = compile_positive_proba(model)
+    with pytest.raises(ValueError):
+        lean(np.full((1, 6), np.nan, dtype=np.float32))
+    with pytest.raises(ValueError):
+        lean(np.zeros((1, 7), dtype=np.float32))

@@ -37,7 +37,11 @@ export function slots(core) {
     const reveal = hide(els.filter((el) => el.hasAttribute('data-pertinent-antiflicker')), cfg, win);
     const who = ids();
     const body = { ...who, context: pageContext(cfg, win, !!who), slots: els.map(slotRequest) };
+    // Only a failed request gets the setup explanation; a rendering bug is logged as itself.
     requestDecision(cfg, win, body)
+      .catch((e) => {
+        throw new Error(explain(e, cfg, win.location.origin));
+      })
       .then((res) => {
         for (const el of els) {
           const r = res.slots?.[el.dataset.pertinentSlot];
@@ -45,7 +49,7 @@ export function slots(core) {
         }
         doc.dispatchEvent(new win.CustomEvent('pertinent:decided', { detail: res }));
       })
-      .catch((e) => log(explain(e, cfg, win.location.origin)))
+      .catch((e) => log(e?.message || e))
       .finally(reveal);
   };
 }

@@ -109,11 +109,13 @@ class RedisCache(Cache):
         if not self._available():
             return False
         try:
-            # HINCRBY is atomic on the server: replicas and workers add into one hash without a race.
-            pipe = self._client().pipeline(transaction=False)
+            # One MULTI/EXEC: every increment and the expiry land together or not at all, so a failure
+            # reported back never hides counts already added (which the caller would add again). EXPIRE
+            # without NX (Redis 7 only): the entry is per hour, refreshing its lifetime is harmless.
+            pipe = self._client().pipeline(transaction=True)
             for name, delta in deltas.items():
                 pipe.hincrby(self.prefix + key, name, int(delta))
-            pipe.expire(self.prefix + key, int(ttl), nx=True)
+            pipe.expire(self.prefix + key, int(ttl))
             pipe.execute()
             return True
         except Exception as exc:

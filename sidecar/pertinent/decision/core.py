@@ -99,8 +99,8 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
     """
     kind = slot.kind if slot.kind in RECOMMENDATION_KINDS + VARIANT_KINDS else "recommendations"
     count = max(0, min(int(slot.count or 0), MAX_SLOT_COUNT))
-    if count == 0:
-        return _default(slot, kind, "no items requested")
+    if count == 0:  # the page asked for nothing: nothing failed
+        return _default(slot, kind, "no items requested", fallback=None)
     if arm == "control":
         return _default(slot, kind, experiments.CONTROL_REASON, fallback=None)
     eligible = _eligible(page, slot, kind)
@@ -112,9 +112,12 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
     picked = [(cid, 1.0) for cid, _ in pins]
     reasons = ["pinned by rule on " + pins[0][1].description] if pins else []
     stages = [("rules", None)] if pins else []
+    why = "default_content"  # what stood in when nothing else could: a failed model is still a model_error
     if len(picked) < count and arm != "rules":
         exclude = _exclusions(page, slot, kind, picked)
         for stage, items, reason, fallback in _fill(page, kind, eligible, exclude, count - len(picked)):
+            if fallback in ("model_error", "no_model"):
+                why = fallback
             if items:
                 picked += items
                 exclude = exclude | {cid for cid, _ in items}
@@ -125,7 +128,7 @@ def _decide_slot(page: Page, slot: SlotRequest, arm: str = "model") -> SlotDecis
     if not picked:
         if arm == "rules":
             return _default(slot, kind, experiments.RULES_ONLY_REASON, fallback=None)
-        return _default(slot, kind, "nothing eligible left to show: default content")
+        return _default(slot, kind, "nothing eligible left to show: default content", fallback=why)
     page.chosen.update(cid for cid, _ in picked)
     # Pins that fill the slot make it a rules decision; otherwise the first stage after the pins names it.
     source, fallback = ("rules", None) if len(pins) >= count else next(

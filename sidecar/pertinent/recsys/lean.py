@@ -3,9 +3,9 @@
 scikit-learn's `predict_proba` validates its input, dispatches through the pipeline and the calibration
 wrapper and sets thread limits on every call: about 1.2 ms per classifier for 12 banner variants, most
 of a banner slot's cost. The arithmetic is small. `compile_positive_proba` reads the fitted parameters
-once (at model-set load) and returns a function computing the same probabilities; for a model it does
-not know it returns None and the caller keeps scikit-learn's path. tests/decision/test_lean_scoring.py
-checks equality with `predict_proba` on every model family training can choose.
+once (at the first scoring in each process) and returns a function computing the same probabilities;
+for a model it does not know it returns None and the caller keeps scikit-learn's path.
+tests/decision/test_lean_scoring.py checks equality with `predict_proba` for every family training serves.
 """
 from __future__ import annotations
 
@@ -18,7 +18,26 @@ Scorer = Callable[[np.ndarray], np.ndarray]
 
 
 def compile_positive_proba(model) -> Scorer | None:
-    """A numpy function x -> P(class 1) equal to the model's predict_proba, or None if not supported."""
+    """A numpy function x -> P(class 1) equal to the model's predict_proba, or None if not supported
+    (or if reading the model fails: scikit-learn's own path then serves)."""
+    try:
+        scorer = _compile(model)
+    except Exception:  # noqa: BLE001 - an unexpected model layout must cost speed, never answers
+        return None
+    width = getattr(model, "n_features_in_", None)
+    if scorer is None or width is None:
+        return scorer
+
+    def checked(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x)
+        if x.ndim != 2 or x.shape[1] != width:  # as scikit-learn refuses a row of the wrong width
+            raise ValueError(f"X has {x.shape[-1]} features, the model expects {width}")
+        return scorer(x)
+
+    return checked
+
+
+def _compile(model) -> Scorer | None:
     if list(getattr(model, "classes_", [])) != [0, 1]:
         return None
     calibrated = getattr(model, "calibrated_classifiers_", None)
@@ -63,7 +82,13 @@ def _decision_function(estimator) -> Scorer | None:
     if name == "LogisticRegression" and final.coef_.shape[0] == 1:
         # Fitted dtypes as they are (a model fitted on float32 keeps float32 coefficients).
         coef, intercept = final.coef_.T, final.intercept_
-        return lambda x: (prepare(x) @ coef + intercept).reshape(-1)
+
+        def linear(x: np.ndarray) -> np.ndarray:
+            if np.isnan(x).any():  # scikit-learn refuses NaN here; a NaN score would sort anywhere
+                raise ValueError("Input X contains NaN")
+            return (prepare(x) @ coef + intercept).reshape(-1)
+
+        return linear
     if name == "HistGradientBoostingClassifier" and not transforms:
         return _forest(final)
     return None
