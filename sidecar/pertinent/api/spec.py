@@ -144,7 +144,7 @@ def experiment_paths() -> dict:
             "get": op("Every experiment, newest first",
                       {**ok("experiments", ref("Experiments")), **errors(401, 403)}, SERVER),
             "post": op("Start an experiment (one runs at a time)", {**ok("created", exp, "201"),
-                                                                     **errors(*BODY_ERRORS)}, SERVER,
+                                                                     **errors(*BODY_ERRORS, 409)}, SERVER,
                        requestBody=body(create))},
         "/v1/experiments/{experiment_id}": {"parameters": one, "get": op(
             "One experiment", {**ok("the experiment", exp), **errors(401, 403, 404, 422)}, SERVER)},
