@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ..decision.rule_schema import HAS_TEXT
 from ..domain import MAX_SLOT_COUNT
 from ..experiments.definition import EXPERIMENT_ARMS
-from .contract.schemas import components, ref
+from .contract.schemas import components, guarded, ref
 from .contract.types import PATH_ID
 from .guard import MAX_BODY_DEPTH
 
@@ -134,10 +134,10 @@ def experiment_paths() -> dict:
     arms = {"type": "object", "properties": {arm: share for arm in EXPERIMENT_ARMS}, "required": ["control"],
             "additionalProperties": False, "minProperties": 2, "description": "arm -> share; shares sum to 1"}
     exp = ref("Experiment")
-    create = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
+    create = guarded(obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
                   "id": PATH_ID, "arms": arms,
                   "slots": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                  "min_impressions": {"type": "integer", "minimum": 1}}, ("name",))
+                  "min_impressions": {"type": "integer", "minimum": 1}}, ("name",)))
     one = [path_param("experiment_id")]
     return {
         "/v1/experiments": {

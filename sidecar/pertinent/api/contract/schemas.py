@@ -29,13 +29,13 @@ _STORABLE_JSON_SCHEMA = {
                "additionalProperties": {"$ref": REF_TEMPLATE.format(model=STORABLE_JSON)}}]}
 
 
-def _guarded(schema):
+def guarded(schema):
     """A request schema saying what the guard enforces: every object's keys storable, unknown fields too."""
     if isinstance(schema, list):
-        return [_guarded(item) for item in schema]
+        return [guarded(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {key: _guarded(value) for key, value in schema.items()}
+    out = {key: guarded(value) for key, value in schema.items()}
     if out.get("type") == "object" or "properties" in out:
         out.setdefault("propertyNames", STORABLE_KEYS["propertyNames"])
         if out.get("additionalProperties", True) is True:
@@ -49,7 +49,7 @@ def components() -> dict:
     pairs = [(m, "validation") for m in REQUEST_MODELS] + [(m, "serialization") for m in RESPONSE_MODELS]
     _, top = models_json_schema(pairs, ref_template=REF_TEMPLATE)
     _, requests = models_json_schema([(m, "validation") for m in REQUEST_MODELS], ref_template=REF_TEMPLATE)
-    defs = {name: _guarded(schema) if name in requests["$defs"] else schema for name, schema in top["$defs"].items()}
+    defs = {name: guarded(schema) if name in requests["$defs"] else schema for name, schema in top["$defs"].items()}
     return {**defs, STORABLE_JSON: _STORABLE_JSON_SCHEMA}
 
 
