@@ -34,9 +34,10 @@ def auth_mode(request):
 
 
 @pytest.fixture(scope="module")
-def contract_store_url(store_name, tmp_path_factory):
-    """A store nobody else wrote to: SQLite in a new folder, or a PostgreSQL schema of its own (dropped after)."""
-    tmp = tmp_path_factory.mktemp(f"contract-{store_name}")
+def contract_store_url(store_name, auth_mode, tmp_path_factory):
+    """A store nobody else wrote to: SQLite in a new folder, or a PostgreSQL schema of its own (dropped
+    after)."""
+    tmp = tmp_path_factory.mktemp(f"contract-{store_name}-{auth_mode}")
     if store_name == "sqlite":
         yield tmp, f"sqlite:///{tmp / 'data' / 'pertinent.db'}"
         return
@@ -50,7 +51,8 @@ def contract_store_url(store_name, tmp_path_factory):
     try:
         admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
     except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}", pytrace=False)
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}",
+                    pytrace=False)
     yield tmp, f"{POSTGRES_URL}?schema={schema}"
     admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     admin.close()
@@ -61,7 +63,7 @@ def contract_app(contract_store_url, auth_mode):
     """A fresh app per (store, auth mode): generated data of one run cannot hide failures of the next.
     Rate limiting is off: thousands of cases from one client would otherwise all be 429s."""
     tmp, url = contract_store_url
-    rt = Runtime.from_config(make_config(tmp / auth_mode, store_url=url, rate_limit="off"))
+    rt = Runtime.from_config(make_config(tmp, store_url=url, rate_limit="off"))
     app = create_app(rt.config, rt, test_config={"TESTING": True})
     yield app
     rt.close()

@@ -49,7 +49,8 @@ def components() -> dict:
     pairs = [(m, "validation") for m in REQUEST_MODELS] + [(m, "serialization") for m in RESPONSE_MODELS]
     _, top = models_json_schema(pairs, ref_template=REF_TEMPLATE)
     _, requests = models_json_schema([(m, "validation") for m in REQUEST_MODELS], ref_template=REF_TEMPLATE)
-    defs = {name: guarded(schema) if name in requests["$defs"] else schema for name, schema in top["$defs"].items()}
+    defs = {name: guarded(schema) if name in requests["$defs"] else schema
+            for name, schema in top["$defs"].items()}
     return {**defs, STORABLE_JSON: _STORABLE_JSON_SCHEMA}
 
 
