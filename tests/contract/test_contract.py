@@ -23,7 +23,8 @@ st_checks.load_all_checks()
 ALL_CHECKS = list(st_checks.CHECKS.get_all())
 
 # Examples per operation and generation mode: measured to keep the six runs under ~4 minutes on 2 cores.
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 35  # 40 took 4m18s for the six runs (1363 cases each)
+TOO_LONG_TO_DRAW = "min_size is larger than Hypothesis supports"
 
 SETTINGS = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
@@ -45,6 +46,10 @@ def run_operation(operation, mode, headers, key) -> str | None:
         return None  # an operation with no input to break (GET /healthz) has no negative cases
     # FailureGroup (schemathesis' failed checks) is a BaseExceptionGroup, not an Exception.
     except (Exception, FailureGroup) as exc:  # noqa: BLE001 - every failure is reported with its operation
+        if TOO_LONG_TO_DRAW in str(exc):
+            # Known gap: a negative draw may be an item's `text` over its 1,000,000-character limit, which
+            # Hypothesis cannot build (it ends that operation's negative run); nothing about the API.
+            return None
         FAILURES[key] += 1
         return f"{operation.label} [{mode.value}]: {exc}"
     return None
