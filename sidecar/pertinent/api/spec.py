@@ -38,7 +38,8 @@ def errors(*statuses: int) -> dict:
 
 
 def op(summary: str, responses: dict, security=None, **extra) -> dict:
-    # Any request can be refused by the HTTP server before the app sees it (URI, headers too large).
+    # Any request can be refused by the HTTP server before the app sees it (malformed, URI or headers
+    # too large).
     out = {"summary": summary, "responses": {**responses, **SERVER_LAYER}, **extra}
     out["security"] = security if security is not None else []
     return out
@@ -49,7 +50,8 @@ def path_param(name: str) -> dict:
 
 
 RESPONSES = {f"E{status}": {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
-             for status, text in {400: "unparsable JSON", 401: "missing or wrong API key",
+             for status, text in {400: "unparsable JSON, or a request the HTTP server cannot parse",
+                                  401: "missing or wrong API key",
                                   403: "public key on a server-key route, an origin not allowed, or the "
                                        "server key in a URL",
                                   404: "not found", 409: "conflict", 413: "body or batch too large",
@@ -61,7 +63,8 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
 # Refused by gunicorn before the app sees the request, answered as JSON by gunicorn_workers.py.
 RESPONSES["E414"] = {**RESPONSES["E422"], "description": "request line over 4 KB (uri_too_long)"}
 RESPONSES["E431"] = {**RESPONSES["E422"], "description": "headers too large or too many (headers_too_large)"}
-SERVER_LAYER = errors(414, 431)
+# 400 too: gunicorn refuses a malformed request (bad Content-Length, bad header) on any route, as JSON.
+SERVER_LAYER = errors(400, 414, 431)
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
 # Public routes only (api/limits.py): a client address over PERTINENT_RATE_LIMIT; the server key is exempt.
 RESPONSES["E429"] = {**RESPONSES["E422"], "description": "too many requests from this address (rate_limited)",
