@@ -48,7 +48,7 @@ def test_bad_definitions_and_a_second_running_experiment_are_refused(client):
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "arms"
     assert client.post("/v1/experiments", headers=SERVER, json={"name": "first"}).status_code == 201
     second = client.post("/v1/experiments", headers=SERVER, json={"name": "second"})
-    assert second.status_code == 422 and second.get_json()["error"]["code"] == "experiment_running"
+    assert second.status_code == 409 and second.get_json()["error"]["code"] == "experiment_running"
     assert client.get("/v1/experiments/nope", headers=SERVER).status_code == 404
 
 

@@ -6,7 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from ..decision.rule_schema import HAS_TEXT
 from ..domain import MAX_SLOT_COUNT
 from ..experiments.definition import EXPERIMENT_ARMS
-from .contract.schemas import components, ref
+from .contract.schemas import components, guarded, ref
 from .contract.types import PATH_ID
 from .guard import MAX_BODY_DEPTH
 
@@ -38,7 +38,8 @@ def errors(*statuses: int) -> dict:
 
 
 def op(summary: str, responses: dict, security=None, **extra) -> dict:
-    # Any request can be refused by the HTTP server before the app sees it (URI, headers too large).
+    # Any request can be refused by the HTTP server before the app sees it (malformed, URI or headers
+    # too large).
     out = {"summary": summary, "responses": {**responses, **SERVER_LAYER}, **extra}
     out["security"] = security if security is not None else []
     return out
@@ -49,7 +50,8 @@ def path_param(name: str) -> dict:
 
 
 RESPONSES = {f"E{status}": {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
-             for status, text in {400: "unparsable JSON", 401: "missing or wrong API key",
+             for status, text in {400: "unparsable JSON, or a request the HTTP server cannot parse",
+                                  401: "missing or wrong API key",
                                   403: "public key on a server-key route, an origin not allowed, or the "
                                        "server key in a URL",
                                   404: "not found", 409: "conflict", 413: "body or batch too large",
@@ -61,7 +63,8 @@ RESPONSES = {f"E{status}": {"description": text, "content": {"application/json":
 # Refused by gunicorn before the app sees the request, answered as JSON by gunicorn_workers.py.
 RESPONSES["E414"] = {**RESPONSES["E422"], "description": "request line over 4 KB (uri_too_long)"}
 RESPONSES["E431"] = {**RESPONSES["E422"], "description": "headers too large or too many (headers_too_large)"}
-SERVER_LAYER = errors(414, 431)
+# 400 too: gunicorn refuses a malformed request (bad Content-Length, bad header) on any route, as JSON.
+SERVER_LAYER = errors(400, 414, 431)
 BODY_ERRORS = (400, 401, 403, 413, 415, 422, 503)  # 503: the store cannot take the write now
 # Public routes only (api/limits.py): a client address over PERTINENT_RATE_LIMIT; the server key is exempt.
 RESPONSES["E429"] = {**RESPONSES["E422"], "description": "too many requests from this address (rate_limited)",
@@ -134,17 +137,17 @@ def experiment_paths() -> dict:
     arms = {"type": "object", "properties": {arm: share for arm in EXPERIMENT_ARMS}, "required": ["control"],
             "additionalProperties": False, "minProperties": 2, "description": "arm -> share; shares sum to 1"}
     exp = ref("Experiment")
-    create = obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
+    create = guarded(obj({"name": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": HAS_TEXT},
                   "id": PATH_ID, "arms": arms,
                   "slots": {"type": "array", "items": {"type": "string", "minLength": 1}},
-                  "min_impressions": {"type": "integer", "minimum": 1}}, ("name",))
+                  "min_impressions": {"type": "integer", "minimum": 1}}, ("name",)))
     one = [path_param("experiment_id")]
     return {
         "/v1/experiments": {
             "get": op("Every experiment, newest first",
                       {**ok("experiments", ref("Experiments")), **errors(401, 403)}, SERVER),
             "post": op("Start an experiment (one runs at a time)", {**ok("created", exp, "201"),
-                                                                     **errors(*BODY_ERRORS)}, SERVER,
+                                                                     **errors(*BODY_ERRORS, 409)}, SERVER,
                        requestBody=body(create))},
         "/v1/experiments/{experiment_id}": {"parameters": one, "get": op(
             "One experiment", {**ok("the experiment", exp), **errors(401, 403, 404, 422)}, SERVER)},

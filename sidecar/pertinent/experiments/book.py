@@ -27,11 +27,12 @@ class ExperimentBook:
         experiment = new_experiment(body, now=now, default_min=default_min)
         current = self.running(fresh=True)
         if current is not None:
+            # 409: the request is well formed; it conflicts with the state (a client retries after a stop).
             raise ValidationError("experiment_running", f"experiment {current.id} ({current.name}) is "
-                                  "still running; stop it first")
+                                  "still running; stop it first", status=409)
         if self.store.get_record(RECORD_KIND, experiment.id) is not None:
             raise ValidationError("invalid_field", f"experiment id {experiment.id!r} already exists",
-                                  field="id")
+                                  field="id", status=409)
         self.store.put_record(RECORD_KIND, experiment.id, experiment.to_doc())
         self._forget()
         return experiment

@@ -14,9 +14,33 @@ from .content import BulkContent, ContentItem
 from .decide import DecideRequest
 from .events import Event, EventBatch
 from .responses import RESPONSE_MODELS
-from .types import REF_TEMPLATE
+from .types import REF_TEMPLATE, STORABLE_KEYS, STORABLE_TEXT_SCHEMA
 
 REQUEST_MODELS = (ContentItem, BulkContent, Event, EventBatch, DecideRequest)
+
+# What the body guard (api/guard.py) lets through anywhere in a body, unknown fields included: JSON whose
+# keys and strings hold no NUL or lone surrogate. Unknown fields are ignored, but only once they pass it.
+STORABLE_JSON = "StorableJson"
+_STORABLE_JSON_SCHEMA = {
+    "description": "any JSON value whose object keys and strings hold no NUL or lone surrogate",
+    "anyOf": [STORABLE_TEXT_SCHEMA, {"type": ["number", "boolean", "null"]},
+              {"type": "array", "items": {"$ref": REF_TEMPLATE.format(model=STORABLE_JSON)}},
+              {"type": "object", **STORABLE_KEYS,
+               "additionalProperties": {"$ref": REF_TEMPLATE.format(model=STORABLE_JSON)}}]}
+
+
+def guarded(schema):
+    """A request schema saying what the guard enforces: every object's keys storable, unknown fields too."""
+    if isinstance(schema, list):
+        return [guarded(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: guarded(value) for key, value in schema.items()}
+    if out.get("type") == "object" or "properties" in out:
+        out.setdefault("propertyNames", STORABLE_KEYS["propertyNames"])
+        if out.get("additionalProperties", True) is True:
+            out["additionalProperties"] = {"$ref": REF_TEMPLATE.format(model=STORABLE_JSON)}
+    return out
 
 
 @cache
@@ -24,7 +48,10 @@ def components() -> dict:
     """Every request model (as validated) and response model (as serialized), keyed by class name."""
     pairs = [(m, "validation") for m in REQUEST_MODELS] + [(m, "serialization") for m in RESPONSE_MODELS]
     _, top = models_json_schema(pairs, ref_template=REF_TEMPLATE)
-    return top["$defs"]
+    _, requests = models_json_schema([(m, "validation") for m in REQUEST_MODELS], ref_template=REF_TEMPLATE)
+    defs = {name: guarded(schema) if name in requests["$defs"] else schema
+            for name, schema in top["$defs"].items()}
+    return {**defs, STORABLE_JSON: _STORABLE_JSON_SCHEMA}
 
 
 def ref(name: str) -> dict:

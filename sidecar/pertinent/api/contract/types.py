@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, PlainValidator, StrictInt, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ...domain import ID_PATTERN, MAX_ID_LENGTH, STORABLE_TEXT_PATTERN, id_problem, text_problem
+from ...domain import DOT_SEGMENTS, ID_PATTERN, MAX_ID_LENGTH, STORABLE_TEXT_PATTERN, id_problem, text_problem
 from ...errors import ValidationError
 
 # Where a model's schema points at another's: the OpenAPI document's components (schemas.py).
@@ -58,12 +58,14 @@ def check_id(raw, where: str) -> str:
 
 
 _ID_SCHEMA = {"type": ["string", "integer"], "maxLength": MAX_ID_LENGTH, "pattern": ID_PATTERN,
+              "not": {"enum": list(DOT_SEGMENTS)},
               "description": f"an id ({ID_RULE}); integers (WordPress post ids) read as strings"}
 Id = Annotated[str, PlainValidator(_id), WithJsonSchema({**_ID_SCHEMA, "minLength": 1})]
 OptionalId = Annotated[str | None, PlainValidator(_optional_id),
                        WithJsonSchema({**_ID_SCHEMA, "type": ["string", "integer", "null"],
                                        "description": f"{_ID_SCHEMA['description']}; null or '' is absent"})]
 PATH_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": ID_PATTERN,
+           "not": {"enum": list(DOT_SEGMENTS)},
            "description": f"an id: {ID_RULE}"}
 
 
@@ -112,7 +114,8 @@ def Text(max_length: int):  # noqa: N802 - a type factory, read like a type: Tex
 
 
 # Object keys hold no NUL or lone surrogate either (the guard refuses them too).
-STORABLE_KEYS = {"propertyNames": {"pattern": STORABLE_TEXT_PATTERN}}
+STORABLE_TEXT_SCHEMA = {"type": "string", "pattern": STORABLE_TEXT_PATTERN}
+STORABLE_KEYS = {"propertyNames": STORABLE_TEXT_SCHEMA}
 
 
 def _one_or_many(raw):
