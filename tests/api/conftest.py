@@ -7,6 +7,7 @@ from pertinent.config import load_config
 from pertinent.runtime import Runtime
 
 from tests.conftest import TEST_SIGNING_KEY
+from tests.support.services import postgres_schema
 
 API_KEY = "test-server-key-0123456789"
 PUBLIC_KEY = "test-public-key"
@@ -78,21 +79,8 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'pertinent.db'}"
         return
-    import uuid
-
-    import psycopg
-
-    from tests.store.conftest import POSTGRES_URL
-
-    schema = f"pt_api_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}",
-                    pytrace=False)
-    yield f"{POSTGRES_URL}?schema={schema}"
-    admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    admin.close()
+    with postgres_schema("api") as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pertinent.cache import memory
 from pertinent.cache.keys import visitor_tag
 from pertinent.runtime import Runtime
 
-from tests.cache.conftest import REDIS_URL
+from tests.support.services import REDIS_URL
 
 from .conftest import API_KEY, make_config
 from .test_hostile_input import SERVER

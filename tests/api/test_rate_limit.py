@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 import pytest
 import redis
@@ -13,7 +12,8 @@ from pertinent.errors import ConfigError
 from pertinent.runtime import Runtime
 
 from tests.api.conftest import ALLOWED, API_KEY, PUBLIC_KEY, make_config
-from tests.cache.conftest import REDIS_URL
+from tests.support import services
+from tests.support.services import REDIS_URL
 
 DECIDE = {"slots": [{"name": "hero", "kind": "banner"}]}
 EVENTS = {"events": [{"type": "view", "visitor_id": "v1", "content_id": "1"}]}
@@ -108,16 +108,8 @@ def test_off_disables_the_limit(limited):
 @pytest.fixture
 def redis_prefix():
     """A key prefix of this test's own on the test Redis; its keys are deleted afterwards."""
-    prefix = f"pt-limit-{uuid.uuid4().hex[:12]}:"
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL} (run `make services`): {exc}", pytrace=False)
-    yield prefix
-    keys = list(client.scan_iter(match=prefix + "*"))
-    client.delete(*keys) if keys else None
-    client.close()
+    with services.redis_prefix("limit") as prefix:
+        yield prefix
 
 
 @pytest.mark.redis

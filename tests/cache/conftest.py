@@ -6,30 +6,21 @@ test. When Redis is down the Redis cases fail with a message saying so: never sk
 from __future__ import annotations
 
 import itertools
-import os
-import uuid
 
 import pytest
-import redis
 from pertinent.cache import open_cache
 
-REDIS_URL = os.environ.get("PERTINENT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.support import services
+
+REDIS_URL = services.REDIS_URL
 _numbers = itertools.count()
 
 
 @pytest.fixture(scope="session")
 def redis_prefix():
     """This session's key prefix; every key under it is deleted when the session ends."""
-    prefix = f"pt-test-{uuid.uuid4().hex[:12]}:"
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL} (run `make services`): {exc}", pytrace=False)
-    yield prefix
-    for key in client.scan_iter(match=prefix + "*", count=500):
-        client.delete(key)
-    client.close()
+    with services.redis_prefix("test") as prefix:
+        yield prefix
 
 
 @pytest.fixture(params=["memory", "disk", pytest.param("redis", marks=pytest.mark.redis)])

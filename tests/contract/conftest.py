@@ -10,6 +10,7 @@ from pertinent import create_app
 from pertinent.runtime import Runtime
 
 from tests.api.conftest import ALLOWED, API_KEY, PUBLIC_KEY, make_config
+from tests.support.services import postgres_schema
 
 # The three callers the API knows: a server holding the API key, a browser on an allowed origin
 # holding the public key, and an anonymous caller.
@@ -41,21 +42,8 @@ def contract_store_url(store_name, auth_mode, tmp_path_factory):
     if store_name == "sqlite":
         yield tmp, f"sqlite:///{tmp / 'data' / 'pertinent.db'}"
         return
-    import uuid
-
-    import psycopg
-
-    from tests.store.conftest import POSTGRES_URL
-
-    schema = f"pt_contract_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}",
-                    pytrace=False)
-    yield tmp, f"{POSTGRES_URL}?schema={schema}"
-    admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    admin.close()
+    with postgres_schema("contract") as url:
+        yield tmp, url
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pytest
 import redis
 import requests
 
-from tests.cache.conftest import REDIS_URL
 from tests.serve.conftest import Sidecar
+from tests.support.services import REDIS_URL
 
 pytestmark = pytest.mark.slow
 

@@ -5,31 +5,19 @@ test. When the server is down the PostgreSQL cases fail with a message saying so
 """
 from __future__ import annotations
 
-import os
-import uuid
-
 import psycopg
 import pytest
 from pertinent.store import open_store
 
-POSTGRES_URL = os.environ.get("PERTINENT_TEST_POSTGRES_URL",
-                              "postgresql://postgres@127.0.0.1:5432/pertinent_test")
+from tests.support.services import POSTGRES_URL, postgres_schema
 
 
 @pytest.fixture(scope="session")
 def postgres_url():
     """A store URL on a schema of this session's own; dropped when the session ends."""
-    schema = f"pt_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-    except psycopg.Error as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} (run `make services`): {exc}",
-                    pytrace=False)
-    url = f"{POSTGRES_URL}?schema={schema}"
-    open_store(url).ping()  # creates the schema and tables
-    yield url
-    admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    admin.close()
+    with postgres_schema("test") as url:
+        open_store(url).ping()  # creates the schema and tables
+        yield url
 
 
 def _empty_postgres(url: str) -> None:
