@@ -8,14 +8,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, get_args
 
-EVENT_TYPES = ("impression", "view", "click", "dwell", "conversion")
-SLOT_KINDS = ("banner", "cta", "recommendations", "read_next")
-CONTENT_STATUSES = ("publish", "draft", "pending", "private", "future", "trash")
-SOURCES = ("rules", "model", "popular", "latest", "default")
+# Each closed set is written once, as a Literal type (what the request and response models and mypy
+# read); the tuple beside it is the same values for code that iterates or tests membership.
+EventType = Literal["impression", "view", "click", "dwell", "conversion"]
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
+SlotKind = Literal["banner", "cta", "recommendations", "read_next"]
+SLOT_KINDS: tuple[SlotKind, ...] = get_args(SlotKind)
+ContentStatus = Literal["publish", "draft", "pending", "private", "future", "trash"]
+CONTENT_STATUSES: tuple[ContentStatus, ...] = get_args(ContentStatus)
+Source = Literal["rules", "model", "popular", "latest", "default"]
+SOURCES: tuple[Source, ...] = get_args(Source)
 # Why a fallback served a slot: the model failed, no model set is loaded, the model had nothing for this
 # visitor, nothing could be shown but the editor's default content, or deciding itself failed.
-FALLBACKS = ("model_error", "no_model", "cold_start", "default_content", "internal_error")
+Fallback = Literal["model_error", "no_model", "cold_start", "default_content", "internal_error"]
+FALLBACKS: tuple[Fallback, ...] = get_args(Fallback)
 # Editor metadata keys the plugin's panel writes; any other key is kept as free metadata.
 META_KEYS = ("topics", "audience", "funnel_stage", "intent")
 # Items one slot may ask for: the API refuses more, the decision core clamps to it.

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
 
 from ... import domain
 from ...decision.rule_schema import TargetingRules
-from ...domain import CONTENT_STATUSES, META_KEYS
+from ...domain import META_KEYS, ContentStatus
 from ..guard import depth_of
 from .errors import validate
 from .types import STORABLE_KEYS, Id, Labels, Text, Time
@@ -51,15 +51,15 @@ class Meta(BaseModel):
 class ContentItem(BaseModel):
     """One catalog item: a post, page, product, or a banner/CTA variant. Unknown fields are ignored."""
 
-    title: Text(1000) = None
-    url: Text(2000) = None
-    type: Text(64) = Field(None, description="post when absent")
-    excerpt: Text(10_000) = None
-    text: Text(MAX_TEXT) = None
+    title: Annotated[Text, Field(max_length=1000)] = None
+    url: Annotated[Text, Field(max_length=2000)] = None
+    type: Annotated[Text, Field(max_length=64)] = Field(None, description="post when absent")
+    excerpt: Annotated[Text, Field(max_length=10_000)] = None
+    text: Annotated[Text, Field(max_length=MAX_TEXT)] = None
     tags: Labels = None
     categories: Labels = None
     meta: Meta | None = None
-    status: Literal[CONTENT_STATUSES] | None = Field(None, description="publish when absent")
+    status: ContentStatus | None = Field(None, description="publish when absent")
     published_at: Time = None
     modified_at: Time = None
     targeting: TargetingRules | None = None
@@ -90,10 +90,10 @@ CONTENT = TypeAdapter(ContentItem)
 BULK = TypeAdapter(BulkContent)
 
 
-def parse_content(raw, content_id: str) -> domain.ContentItem:
+def parse_content(raw: object, content_id: str) -> domain.ContentItem:
     """One item from `PUT /v1/content/{content_id}`, or 422 naming the field."""
     return validate(CONTENT, raw).to_item(content_id)
 
 
-def parse_bulk(raw) -> list[ContentItem]:
+def parse_bulk(raw: object) -> list[domain.ContentItem]:
     return [item.to_item(item.id) for item in validate(BULK, raw).items]

@@ -1,16 +1,16 @@
 """A page's decide request: visitor, page context and up to 20 slots with unique names."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, TypeAdapter
 
 from ... import domain
 from ...decision.rule_schema import SlotName
-from ...domain import MAX_SLOT_COUNT, SLOT_KINDS
+from ...domain import MAX_SLOT_COUNT, SlotKind
 from ...errors import ValidationError
 from .errors import validate
-from .types import STORABLE_KEYS, Id, Int, Labels, OptionalId, Text
+from .types import STORABLE_KEYS, Id, Labels, OptionalId, OptionalInt, Text
 
 MAX_SLOTS = 20
 MAX_CANDIDATES = 1000
@@ -30,8 +30,8 @@ class SlotRequest(BaseModel):
     """One place on the page to fill."""
 
     name: SlotName
-    kind: Literal[SLOT_KINDS] | None = Field(None, description="recommendations when absent")
-    count: Int(1, MAX_SLOT_COUNT) = Field(None, description="1 when absent")
+    kind: SlotKind | None = Field(None, description="recommendations when absent")
+    count: Annotated[OptionalInt, Field(ge=1, le=MAX_SLOT_COUNT)] = Field(None, description="1 when absent")
     candidates: list[Id] | None = Field(None, max_length=MAX_CANDIDATES)
     filters: Filters | None = None
 
@@ -39,19 +39,19 @@ class SlotRequest(BaseModel):
 class PageContext(BaseModel):
     """What the page knows: the page itself, how the visitor came, the device, consent."""
 
-    url: Text(2000) = None
+    url: Annotated[Text, Field(max_length=2000)] = None
     content_id: OptionalId = None
-    referrer: Text(2000) = None
-    utm: dict[str, Text(500)] | None = Field(None, description="source, medium, campaign, term, content",
-                                             json_schema_extra=STORABLE_KEYS)
-    device: Text(32) = None
-    locale: Text(35) = None
-    country: Text(8) = None
+    referrer: Annotated[Text, Field(max_length=2000)] = None
+    utm: dict[str, Annotated[Text, Field(max_length=500)]] | None = Field(
+        None, description="source, medium, campaign, term, content", json_schema_extra=STORABLE_KEYS)
+    device: Annotated[Text, Field(max_length=32)] = None
+    locale: Annotated[Text, Field(max_length=35)] = None
+    country: Annotated[Text, Field(max_length=8)] = None
     # Not nullable: a client unsure of consent must say false, never leave it to the default.
     consent: StrictBool = Field(True, description="false: nothing is stored, only the page context is used")
-    visit_count: Int(0, 10_000_000) = None
-    segment: Text(200) = None
-    logged_in_role: Text(100) = None
+    visit_count: Annotated[OptionalInt, Field(ge=0, le=10_000_000)] = None
+    segment: Annotated[Text, Field(max_length=200)] = None
+    logged_in_role: Annotated[Text, Field(max_length=100)] = None
 
     def to_page(self) -> domain.PageContext:
         return domain.PageContext(
@@ -73,7 +73,7 @@ DECIDE = TypeAdapter(DecideRequest)
 NO_CONTEXT = PageContext()
 
 
-def parse_decide(raw) -> domain.DecideRequest:
+def parse_decide(raw: object) -> domain.DecideRequest:
     """The decide request, or 422 naming the field (`slots[2].kind`)."""
     body = validate(DECIDE, raw)
     seen = set()

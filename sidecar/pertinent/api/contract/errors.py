@@ -1,7 +1,10 @@
 """pydantic's validation errors in the API's own terms: one stable code and a field path (`slots[2].kind`)."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pydantic
+from pydantic_core import ErrorDetails
 
 from ...errors import ValidationError
 
@@ -25,7 +28,7 @@ OUR_CODES = {"invalid_value", "duplicate", "invalid_type", "required", "too_long
              "unknown_field", "too_deep", "too_large", "unstorable_text", "invalid_id"}
 
 
-def path_of(loc: tuple, prefix: str = "") -> str:
+def path_of(loc: tuple[int | str, ...], prefix: str = "") -> str:
     """A pydantic location as our field path: ('slots', 2, 'kind') -> 'slots[2].kind'."""
     out = prefix
     for part in loc:
@@ -38,7 +41,7 @@ def path_of(loc: tuple, prefix: str = "") -> str:
     return out or "body"
 
 
-def code_of(error: dict) -> str:
+def code_of(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind in OUR_CODES:
         return kind
@@ -57,7 +60,10 @@ def as_validation_error(exc: pydantic.ValidationError, prefix: str = "") -> Vali
     return ValidationError(code_of(error), message, field=path_of(loc, prefix))
 
 
-def validate(adapter, value, prefix: str = ""):
+T = TypeVar("T")
+
+
+def validate(adapter: pydantic.TypeAdapter[T], value: object, prefix: str = "") -> T:
     """`adapter.validate_python(value)`, or our 422 naming the field under `prefix`."""
     try:
         return adapter.validate_python(value)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from ... import domain
-from ...domain import EVENT_TYPES, MAX_ID_LENGTH
+from ...domain import MAX_ID_LENGTH, EventType
 from ...errors import ValidationError
 from .errors import validate
 from .types import REF_TEMPLATE, Id, OptionalId, Text, Time
@@ -27,25 +27,25 @@ FUTURE_SLACK = timedelta(days=1)
 class EventContext(BaseModel):
     """Where the event happened; only the referrer's host and the URL's path are kept."""
 
-    device: Text(32) = None
-    referrer: Text(2000) = None
-    country: Text(8) = None
-    locale: Text(35) = None
-    url: Text(2000) = None
+    device: Annotated[Text, Field(max_length=32)] = None
+    referrer: Annotated[Text, Field(max_length=2000)] = None
+    country: Annotated[Text, Field(max_length=8)] = None
+    locale: Annotated[Text, Field(max_length=35)] = None
+    url: Annotated[Text, Field(max_length=2000)] = None
     consent: StrictBool | None = Field(None, description="false: this event is refused with no_consent")
 
 
 class Event(BaseModel):
     """One behaviour event. No IP, no user agent, no full referrer URL: nothing personal is stored."""
 
-    type: Literal[EVENT_TYPES]
+    type: EventType
     visitor_id: Id
     timestamp: Time = Field(None, description="the time it happened; now when absent")
     content_id: OptionalId = None
     session_id: OptionalId = None
     decision_id: OptionalId = None
-    slot: Text(MAX_ID_LENGTH) = None
-    arm: Text(64) = None
+    slot: Annotated[Text, Field(max_length=MAX_ID_LENGTH)] = None
+    arm: Annotated[Text, Field(max_length=64)] = None
     value: StrictFloat | None = Field(None, description="seconds for dwell, an amount for conversion")
     context: EventContext | None = None
 
@@ -78,11 +78,11 @@ EVENT = TypeAdapter(Event)
 BATCH = TypeAdapter(EventBatch)
 
 
-def parse_batch(raw) -> EventBatch:
+def parse_batch(raw: object) -> EventBatch:
     return validate(BATCH, raw)
 
 
-def parse_event(raw, where: str, now: datetime) -> domain.Event:
+def parse_event(raw: object, where: str, now: datetime) -> domain.Event:
     """One event of a batch, or 422 naming its field under `where` (`events[3].visitor_id`)."""
     return validate(EVENT, raw, where).to_event(now, where)
 

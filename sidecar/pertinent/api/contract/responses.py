@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...decision.rule_schema import TargetingRule
-from ...domain import CONTENT_STATUSES, FALLBACKS, SLOT_KINDS, SOURCES
+from ...domain import ContentStatus, Fallback, SlotKind, Source
 
 
 class ErrorDetail(BaseModel):
@@ -38,7 +38,7 @@ class StoredContentItem(BaseModel):
     tags: list[str]
     categories: list[str]
     meta: dict
-    status: Literal[CONTENT_STATUSES]
+    status: ContentStatus
     published_at: datetime | None
     modified_at: datetime | None
     targeting: list[TargetingRule]
@@ -78,13 +78,13 @@ class DecidedItem(BaseModel):
 class SlotDecision(BaseModel):
     """What one slot shows (best first), where it came from and why, in a few words."""
 
-    kind: Literal[SLOT_KINDS]
+    kind: SlotKind
     content_ids: list[str]
     scores: list[float]
     items: list[DecidedItem]
-    source: Literal[SOURCES]
+    source: Source
     reason: str
-    fallback: Literal[FALLBACKS] | None = Field(description="why a fallback stands in; null when none does")
+    fallback: Fallback | None = Field(description="why a fallback stands in; null when none does")
 
 
 class Decision(BaseModel):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from .content import BulkContent, ContentItem
 from .decide import DecideRequest
@@ -46,7 +47,8 @@ def guarded(schema):
 @cache
 def components() -> dict:
     """Every request model (as validated) and response model (as serialized), keyed by class name."""
-    pairs = [(m, "validation") for m in REQUEST_MODELS] + [(m, "serialization") for m in RESPONSE_MODELS]
+    pairs: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in REQUEST_MODELS]
+    pairs += [(m, "serialization") for m in RESPONSE_MODELS]
     _, top = models_json_schema(pairs, ref_template=REF_TEMPLATE)
     _, requests = models_json_schema([(m, "validation") for m in REQUEST_MODELS], ref_template=REF_TEMPLATE)
     defs = {name: guarded(schema) if name in requests["$defs"] else schema

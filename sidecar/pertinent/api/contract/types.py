@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainValidator, StrictInt, StringConstraints, WithJsonSchema
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 from ...domain import DOT_SEGMENTS, ID_PATTERN, MAX_ID_LENGTH, STORABLE_TEXT_PATTERN, id_problem, text_problem
@@ -104,18 +105,16 @@ Time = Annotated[datetime | None, PlainValidator(_time), WithJsonSchema({
                    "seconds (milliseconds above 1e11); null or '' when absent"})]
 
 
-def Text(max_length: int):  # noqa: N802 - a type factory, read like a type: Text(200)
-    """An optional string of at most `max_length` characters (null when absent).
-
-    The pattern is documentation: the body guard has already refused NUL and lone surrogates.
-    """
-    return Annotated[str | None, StringConstraints(strict=True, max_length=max_length),
-                     Field(json_schema_extra={"pattern": STORABLE_TEXT_PATTERN})]
+# An optional string (null when absent), bounded where it is used: `Annotated[Text, Field(max_length=200)]`
+# (a type checker reads Annotated; a call such as Text(200) in an annotation it cannot).
+# The pattern is documentation: the body guard has already refused NUL and lone surrogates.
+Text = Annotated[str | None, StringConstraints(strict=True),
+                 Field(json_schema_extra={"pattern": STORABLE_TEXT_PATTERN})]
 
 
 # Object keys hold no NUL or lone surrogate either (the guard refuses them too).
-STORABLE_TEXT_SCHEMA = {"type": "string", "pattern": STORABLE_TEXT_PATTERN}
-STORABLE_KEYS = {"propertyNames": STORABLE_TEXT_SCHEMA}
+STORABLE_TEXT_SCHEMA: JsonDict = {"type": "string", "pattern": STORABLE_TEXT_PATTERN}
+STORABLE_KEYS: JsonDict = {"propertyNames": STORABLE_TEXT_SCHEMA}
 
 
 def _one_or_many(raw):
@@ -131,7 +130,6 @@ Labels = Annotated[Annotated[list[Annotated[str, StringConstraints(strict=True, 
                                              {"type": "null"}],
                                    "description": "strings; a single string is a one-item list"})]
 
-
-def Int(low: int, high: int):  # noqa: N802
-    """An optional integer from `low` to `high`; booleans and numeric strings are not integers."""
-    return Annotated[StrictInt | None, Field(ge=low, le=high)]
+# An optional integer, bounded where it is used (`Annotated[OptionalInt, Field(ge=1, le=50)]`); booleans
+# and numeric strings are not integers.
+OptionalInt = StrictInt | None
