@@ -5,8 +5,12 @@ and the admin page all read the same figures without recomputing them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from ..domain import Event
+from ..store.base import Store
 from .features import feature_counts, predicted_scores
 from .psi import psi_counts, psi_numeric
 
@@ -15,13 +19,16 @@ MIN_EVENTS = 100
 MAX_EVENTS = 200_000  # a long training window is sampled from its start; enough for proportions
 
 
-def check_drift(store, model_set, *, threshold: float, live_hours: float, now: datetime | None = None,
-                category_of=None) -> dict:
+def check_drift(store: Store, model_set: object, *, threshold: float, live_hours: float,
+                now: datetime | None = None, category_of: Callable[[str], str | None] | None = None
+                ) -> dict[str, Any]:
     """PSI of each main feature and of the predicted scores; `drifted` when any is above the threshold."""
     now = now or datetime.now(timezone.utc)
-    result = {"checked_at": now.isoformat(), "threshold": threshold, "features": {}, "scores": None,
-              "max_psi": 0.0, "drifted": False, "drifted_features": [], "status": "ok",
-              "model_version": getattr(model_set, "version", None)}
+    # A JSON document (the store keeps it as such): values of several types, read back by key.
+    result: dict[str, Any] = {
+        "checked_at": now.isoformat(), "threshold": threshold, "features": {}, "scores": None, "max_psi": 0.0,
+        "drifted": False, "drifted_features": [], "status": "ok",
+        "model_version": getattr(model_set, "version", None)}
     data_range = (getattr(model_set, "manifest", None) or {}).get("data_range") or {}
     if not data_range.get("start") or not data_range.get("end"):
         result["status"] = "no_reference"
@@ -42,28 +49,27 @@ def check_drift(store, model_set, *, threshold: float, live_hours: float, now: d
     ref_counts, live_counts = feature_counts(reference, category_of), feature_counts(live, category_of)
     psis = {name: round(psi_counts(ref_counts[name], live_counts[name]), 4)
             for name in ref_counts if ref_counts[name] or live_counts[name]}
+    scores: float | None = None
     recommender = getattr(model_set, "recommender", None)
     if recommender is not None:
         ref_scores = predicted_scores(reference, recommender)
         live_scores = predicted_scores(live, recommender)
         if len(ref_scores) >= 20 and len(live_scores) >= 20:
-            result["scores"] = round(psi_numeric(ref_scores, live_scores), 4)
-    result["features"] = psis
-    every = list(psis.values()) + ([result["scores"]] if result["scores"] is not None else [])
-    result["max_psi"] = max(every, default=0.0)
-    result["drifted_features"] = sorted(name for name, v in psis.items() if v > threshold)
-    if result["scores"] is not None and result["scores"] > threshold:
-        result["drifted_features"].append("predicted_score")
-    result["drifted"] = bool(result["drifted_features"])
-    result["status"] = "drift" if result["drifted"] else "ok"
+            scores = round(psi_numeric(ref_scores, live_scores), 4)
+    every = list(psis.values()) + ([scores] if scores is not None else [])
+    drifted = sorted(name for name, v in psis.items() if v > threshold)
+    if scores is not None and scores > threshold:
+        drifted.append("predicted_score")
+    result.update(features=psis, scores=scores, max_psi=max(every, default=0.0), drifted_features=drifted,
+                  drifted=bool(drifted), status="drift" if drifted else "ok")
     return result
 
 
-def save_drift(store, result: dict) -> None:
+def save_drift(store: Store, result: dict[str, Any]) -> None:
     store.put_record(RECORD_KIND, RECORD_ID, result)
 
 
-def latest_drift(store) -> dict | None:
+def latest_drift(store: Store) -> dict[str, Any] | None:
     """The last drift check the worker saved, or None before the first one."""
     try:
         return store.get_record(RECORD_KIND, RECORD_ID)
@@ -71,8 +77,8 @@ def latest_drift(store) -> dict | None:
         return None
 
 
-def _events(store, since: datetime, until: datetime) -> list:
-    out = []
+def _events(store: Store, since: datetime, until: datetime) -> list[Event]:
+    out: list[Event] = []
     for batch in store.iter_events(since=since, until=until):
         out.extend(batch)
         if len(out) >= MAX_EVENTS:
@@ -80,6 +86,6 @@ def _events(store, since: datetime, until: datetime) -> list:
     return out
 
 
-def _time(value) -> datetime:
+def _time(value: object) -> datetime:
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

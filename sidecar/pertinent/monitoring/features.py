@@ -12,12 +12,13 @@ ACTIVITY_BUCKETS = ((1, "1"), (3, "2-3"), (7, "4-7"), (15, "8-15"))
 
 
 def feature_counts(events: Iterable[Event], category_of: Callable[[str], str | None] | None = None
-                   ) -> dict[str, Counter]:
+                   ) -> dict[str, Counter[str]]:
     """Per feature, how often each value occurs: device, country, referrer, event type, content
     category, and how active visitors are (events per visitor, bucketed)."""
-    counts = {name: Counter() for name in ("device", "country", "referrer", "event_type",
-                                           "content_category", "visitor_activity")}
-    per_visitor: Counter = Counter()
+    counts: dict[str, Counter[str]] = {
+        name: Counter() for name in ("device", "country", "referrer", "event_type", "content_category",
+                                     "visitor_activity")}
+    per_visitor: Counter[str] = Counter()
     for e in events:
         if e.type == "impression":
             continue  # impressions follow the decisions we made; they are not the population

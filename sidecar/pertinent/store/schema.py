@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import records
 
-SQLITE = (
+SQLITE: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS content (
         id TEXT PRIMARY KEY,
         title TEXT NOT NULL DEFAULT '',
@@ -50,7 +50,7 @@ SQLITE = (
     "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
 )
 
-POSTGRES = (
+POSTGRES: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS content (
         id TEXT PRIMARY KEY,
         title TEXT NOT NULL DEFAULT '',

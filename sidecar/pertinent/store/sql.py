@@ -157,7 +157,8 @@ class SQLStore(RecordsMixin, Store):
         return rows.content_from_row(found[0], self._time_out) if found else None
 
     def list_content(self, statuses: tuple[str, ...] | None = None) -> list[ContentItem]:
-        sql, params = f"SELECT {_CONTENT_COLS} FROM content", ()
+        sql = f"SELECT {_CONTENT_COLS} FROM content"
+        params: tuple[str, ...] = ()
         if statuses is not None:
             if not statuses:
                 return []
