@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 
 def create_app(config=None, runtime=None, test_config: dict | None = None) -> Flask:
@@ -33,7 +34,8 @@ def create_app(config=None, runtime=None, test_config: dict | None = None) -> Fl
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, JSON_SORT_KEYS=False)
     app.config.update(test_config)
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # the provider Flask installs; it sorts keys by default
+        app.json.sort_keys = False
     app.extensions["pertinent"] = runtime
     app.extensions["pertinent_config"] = config
     metrics.init_app(app)  # first, so requests refused by auth are timed too

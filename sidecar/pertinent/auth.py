@@ -50,7 +50,8 @@ def origin_allowed(origin: str, config: Config) -> bool:
 
 def route_level() -> str | None:
     """The access level of the matched route, or None when no route matched (a 404 follows)."""
-    view = current_app.view_functions.get(request.endpoint) if request.url_rule else None
+    endpoint = request.endpoint
+    view = current_app.view_functions.get(endpoint) if request.url_rule and endpoint else None
     return getattr(view, "access", ADMIN) if view else None
 
 
@@ -88,10 +89,11 @@ def authorize(level: str, config: Config) -> str:
 def preflight(config: Config) -> Response:
     """Answer a CORS preflight: allowed origin on a public route gets the headers, anything else 403."""
     origin = request.headers.get("Origin", "")
-    if route_level() != PUBLIC or not origin or not origin_allowed(origin, config):
+    rule = request.url_rule  # set whenever route_level() is PUBLIC
+    if rule is None or route_level() != PUBLIC or not origin or not origin_allowed(origin, config):
         raise Forbidden("origin_not_allowed", "cross-origin requests are not allowed here")
     response = current_app.response_class(status=204)
-    methods = sorted(m for m in request.url_rule.methods if m not in ("HEAD", "OPTIONS"))
+    methods = sorted(m for m in rule.methods or () if m not in ("HEAD", "OPTIONS"))
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Access-Control-Allow-Methods"] = ", ".join(methods)
     response.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS

@@ -19,7 +19,7 @@ class PertinentError(Exception):
 
     def to_dict(self) -> dict:
         """The JSON body clients see: code, message and field; never a stack trace."""
-        body = {"code": self.code, "message": self.message}
+        body: dict[str, object] = {"code": self.code, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         if self.details:

@@ -52,8 +52,9 @@ def handle_http_exception(exc: HTTPException):
     if status == 413:
         message = "the request body is larger than this server accepts"
     headers = {}
-    if status == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    allowed = getattr(exc, "valid_methods", None)  # only MethodNotAllowed has them
+    if status == 405 and allowed:
+        headers["Allow"] = ", ".join(sorted(allowed))
     return error_response(code, message, status, headers=headers)
 
 

@@ -29,7 +29,11 @@ def _object(pairs: list[tuple[str, object]]) -> dict:
         return out
     marked = _DuplicateKeys(out)
     seen: set[str] = set()
-    marked.duplicates = [k for k, _ in pairs if k in seen or seen.add(k)]
+    marked.duplicates = []
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicates.append(key)
+        seen.add(key)
     return marked
 
 

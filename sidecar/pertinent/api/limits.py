@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -49,14 +50,17 @@ def trust_proxies(app: Flask, config: Config) -> None:
     Never by default: any client could otherwise name a fresh address per request and never be limited.
     """
     if config.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=0, x_host=0,
-                                x_port=0, x_prefix=0)
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method, not an attribute.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=config.trusted_proxies, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def make_limiter(config: Config) -> Limiter:
     """A Limiter counting public requests per client address; it keeps serving when its storage is down."""
     url, prefix = storage(config)
-    options = {"key_prefix": f"{prefix}ratelimit"}
+    # Keyword arguments for the storage's client: redis-py takes float timeouts, though Flask-Limiter
+    # annotates its storage_options as str | int.
+    options: dict[str, Any] = {"key_prefix": f"{prefix}ratelimit"}
     if not url.startswith("memory://"):
         # A Redis this slow counts as down, as for the cache (the URL's own ?socket_timeout= wins).
         from ..cache.redis import DEFAULT_TIMEOUT
@@ -68,7 +72,7 @@ def make_limiter(config: Config) -> Limiter:
         if route_level() != PUBLIC:
             return True
         key = presented_key(PUBLIC)
-        return bool(key) and keys_match(key, config.api_key)
+        return key is not None and keys_match(key, config.api_key)
 
     limiter = Limiter(
         get_remote_address,  # request.remote_addr: the peer, or the client ProxyFix found for us
@@ -86,9 +90,12 @@ def make_limiter(config: Config) -> Limiter:
 def retry_after(limiter: Limiter, exc: RateLimitExceeded) -> int:
     """Whole seconds until the client's window resets (at least 1); the window's length if unknown."""
     try:
-        return max(1, math.ceil(limiter.current_limit.window.reset_time - time.time()))
-    except Exception:  # the storage went away between the count and this answer
-        return max(1, exc.limit.limit.get_expiry())
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, math.ceil(current.window.reset_time - time.time()))
+    except Exception:  # noqa: BLE001 - the storage went away between the count and this answer
+        pass
+    return max(1, exc.limit.limit.get_expiry())
 
 
 def init_app(app: Flask) -> None:

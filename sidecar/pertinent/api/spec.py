@@ -11,8 +11,9 @@ from .contract.types import PATH_ID
 from .guard import MAX_BODY_DEPTH
 
 STR = {"type": "string"}
-SERVER = [{"serverKey": []}]
-PUBLIC = [{"serverKey": []}, {"publicKey": []}, {"publicKeyHeader": []}, {"publicKeyQuery": []}]
+SERVER: list[dict[str, list[str]]] = [{"serverKey": []}]
+PUBLIC: list[dict[str, list[str]]] = [{"serverKey": []}, {"publicKey": []}, {"publicKeyHeader": []},
+                                      {"publicKeyQuery": []}]
 
 
 def obj(props: dict, required: tuple = (), **extra) -> dict:
@@ -27,7 +28,7 @@ def body(schema: dict, text_plain: bool = False) -> dict:
 
 
 def ok(description: str, schema: dict | None = None, status: str = "200") -> dict:
-    answer = {"description": description}
+    answer: dict[str, object] = {"description": description}
     if schema is not None:
         answer["content"] = {"application/json": {"schema": schema}}
     return {status: answer}

@@ -47,7 +47,7 @@ _OLD_WORDS, _OLD_GENERIC_WORDS, _OLD_TEMPLATES = 14, 30, 8
 
 
 def _old_words(topic: str | None) -> int:
-    return _OLD_TOPIC_WORDS.get(topic, _OLD_WORDS)
+    return _OLD_WORDS if topic is None else _OLD_TOPIC_WORDS.get(topic, _OLD_WORDS)
 
 
 def _spend_old_title_draws(rng: np.random.Generator, topic: str) -> None:

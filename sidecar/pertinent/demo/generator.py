@@ -97,8 +97,12 @@ def _split(value: str) -> list[str]:
     return [part for part in (value or "").split("|") if part]
 
 
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
 def _when(value: str) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    return _time(value) if value else None
 
 
 def to_domain(out_dir) -> tuple[list[ContentItem], list[Event]]:
@@ -117,7 +121,7 @@ def to_domain(out_dir) -> tuple[list[ContentItem], list[Event]]:
     with (out / "events.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             events.append(Event(
-                type=row["event_type"], visitor_id=row["visitor_id"], timestamp=_when(row["timestamp"]),
+                type=row["event_type"], visitor_id=row["visitor_id"], timestamp=_time(row["timestamp"]),
                 content_id=row["content_id"] or None, session_id=row["session_id"] or None,
                 value=float(row["value"]) if row["value"] else None, device=row["device"] or None,
                 referrer=row["referrer"] or None, country=row["country"] or None))

@@ -46,7 +46,7 @@ class Experiment:
         return cls(
             id=doc["id"], name=doc["name"], arms={k: float(v) for k, v in doc["arms"].items()},
             created_at=_parse_time(doc["created_at"]), status=doc.get("status", "running"),
-            stopped_at=_parse_time(doc.get("stopped_at")), slots=list(doc.get("slots") or []),
+            stopped_at=_parse_optional_time(doc.get("stopped_at")), slots=list(doc.get("slots") or []),
             min_impressions=int(doc.get("min_impressions", 300)),
         )
 
@@ -109,8 +109,10 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat() if value else None
 
 
-def _parse_time(value) -> datetime | None:
-    if not value:
-        return None
+def _parse_time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _parse_optional_time(value: str | None) -> datetime | None:
+    return _parse_time(value) if value else None
