@@ -173,3 +173,34 @@ def test_a_models_url_that_is_not_postgresql_is_a_configuration_error():
 
     with pytest.raises(ConfigError, match="PERTINENT_MODELS_URL"):
         load_config({"PERTINENT_MODELS_URL": "s3://bucket/models"})
+
+
+@pytest.fixture
+def read_only_url(shared):
+    """The shared schema through a role whose every transaction is read-only, as on a hot standby."""
+    import uuid
+
+    schema = shared.rsplit("schema=", 1)[1]
+    role = f"pt_ro_{uuid.uuid4().hex[:10]}"
+    for statement in (f"CREATE ROLE {role} LOGIN", f"GRANT USAGE ON SCHEMA {schema} TO {role}",
+                      f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                      f"ALTER ROLE {role} SET default_transaction_read_only = on"):
+        _sql(shared, statement)
+    yield shared.replace("postgres@", f"{role}@", 1)
+    _sql(shared, f"DROP OWNED BY {role}")
+    _sql(shared, f"DROP ROLE {role}")
+
+
+@pytest.mark.postgres
+def test_a_host_reading_through_a_read_only_connection_serves_the_live_set(shared, read_only_url, tmp_path):
+    """A sidecar's PERTINENT_MODELS_URL may name a read replica: polling and fetching never write."""
+    worker = PostgresModelSets(shared, tmp_path / "w")
+    worker.publish(write(worker.models_dir, version="v1"))
+    worker.promote("v1")
+    replica = PostgresModelSets(read_only_url, tmp_path / "replica-host")
+    registry = ModelRegistry(replica, reload_interval=0)
+    assert registry.polled() is not None and registry.polled().version == "v1"
+    with pytest.raises(Exception, match="read-only"):
+        replica.set_canary(None)  # the connection really refuses writes
+    replica.close()
+    worker.close()

@@ -15,6 +15,8 @@ import shutil
 import time
 from pathlib import Path
 
+import psycopg
+
 from ..errors import ModelSetError
 from ..store.postgres import PostgresStore
 from .manifest import MANIFEST_NAME, is_safe_name, sha256_bytes, validate_manifest
@@ -33,8 +35,11 @@ class PostgresModelSets(ModelSets):
     """Sets and pointers in PostgreSQL; `models_dir` is this host's verified copies of the sets."""
 
     def __init__(self, url: str, models_dir):
-        # The store's connection handling (per process and thread, after gunicorn's fork) and migrations.
+        # The store's connection handling (per process and thread, after gunicorn's fork). Writes (the
+        # worker's) bring the schema up to date first; reads (every host's) never write, not even DDL,
+        # so a sidecar's URL may name a read replica of the worker's primary.
         self._db = PostgresStore(url)
+        self._reads = PostgresStore(url, migrate=False)
         self.models_dir = Path(models_dir)
 
     def publish(self, folder: Path, keyring: Keyring | None = None) -> None:
@@ -56,19 +61,25 @@ class PostgresModelSets(ModelSets):
                                                       "a different set of that version")
 
     def pointer(self, name: str) -> str | None:
-        rows = self._db._read("SELECT version FROM model_pointers WHERE name = ?", (name,))
+        rows = self._pointer_row(name)
         return rows[0][0] if rows and rows[0][0] else None
 
     def pointer_token(self, name: str) -> object:
         """(version, serial): the serial grows on every write, so re-naming the same version also shows."""
-        rows = self._db._read("SELECT version, serial FROM model_pointers WHERE name = ?", (name,))
+        rows = self._pointer_row(name)
         return tuple(rows[0]) if rows else None
 
+    def _pointer_row(self, name: str) -> list[tuple]:
+        try:
+            return self._reads._read("SELECT version, serial FROM model_pointers WHERE name = ?", (name,))
+        except psycopg.errors.UndefinedTable:  # a new database the store has not migrated yet: no set
+            return []
+
     def has(self, version: str) -> bool:
-        return bool(self._db._read("SELECT 1 FROM model_sets WHERE version = ?", (version,)))
+        return bool(self._reads._read("SELECT 1 FROM model_sets WHERE version = ?", (version,)))
 
     def manifest(self, version: str) -> dict | None:
-        rows = self._db._read("SELECT manifest FROM model_sets WHERE version = ?", (version,))
+        rows = self._reads._read("SELECT manifest FROM model_sets WHERE version = ?", (version,))
         try:
             return json.loads(rows[0][0]) if rows else None
         except ValueError:
@@ -106,7 +117,7 @@ class PostgresModelSets(ModelSets):
 
     def _download(self, version: str, folder: Path) -> None:
         """Write the manifest as stored and each artifact whose bytes hash to what the manifest names."""
-        rows = self._db._read("SELECT manifest FROM model_sets WHERE version = ?", (version,))
+        rows = self._reads._read("SELECT manifest FROM model_sets WHERE version = ?", (version,))
         if not rows:
             raise ModelSetError("missing_manifest", f"{self.where(version)} does not exist")
         raw = rows[0][0]
@@ -116,7 +127,7 @@ class PostgresModelSets(ModelSets):
             raise ModelSetError("bad_manifest", f"{self.where(version)}: not JSON: {exc}") from None
         validate_manifest(manifest, where=self.where(version))  # safe file names before any is written
         entries = list(manifest["artifacts"].values())
-        found = dict(self._db._read("SELECT sha256, data FROM model_artifacts WHERE sha256 = ANY(?)",
+        found = dict(self._reads._read("SELECT sha256, data FROM model_artifacts WHERE sha256 = ANY(?)",
                                     ([e["sha256"] for e in entries],)))
         folder.mkdir(parents=True)
         for entry in entries:
@@ -132,3 +143,4 @@ class PostgresModelSets(ModelSets):
 
     def close(self) -> None:
         self._db.close()
+        self._reads.close()
