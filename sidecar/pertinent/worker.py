@@ -173,15 +173,11 @@ class Worker:
             state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
             log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))
             return "train:gate_failed"
-        sets = self.runtime.models.sets
-        sets.publish(Path(path))  # every host can fetch it now (the folder backend: it is already there)
-        if sets.live_version() in (None, version):
-            sets.promote(version)
-            self.runtime.models.reload()
+        went = canary.release(self.store, self.runtime.models, Path(path), f"retrained ({reason})", now)
+        if went == "live":
             state["last_training_result"] = f"{version} promoted (no live set before)"
             log.info("training: %s promoted directly: there was no live set", version)
             return "train:promoted"
-        canary.start_canary(self.store, sets, version, f"retrained ({reason})", now)
         state["last_training_result"] = f"{version} serving as canary"
         log.info("training: %s passed its gate; serving as canary to %.0f%% of the model arm", version,
                  self.config.canary_share * 100)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from ..experiments.report import Tally, tally
 from ..experiments.stats import points, uplift
@@ -41,6 +42,19 @@ def start_canary(store, sets: ModelSets, version: str, reason: str, now: datetim
     as_model_sets(sets).set_canary(version)  # verifies the set's signature and checksums first
     store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
     record_history(store, "start", version, reason, now)
+
+
+def release(store, registry, folder: Path, reason: str, now: datetime | None = None) -> str:
+    """A set that passed its gate goes out: published to every host, then live at once when nothing is
+    live yet ("live"), else served as the canary ("canary"). `registry`: this process's live registry."""
+    sets, version = registry.sets, Path(folder).name
+    sets.publish(Path(folder))  # the folder backend: already where every host looks
+    if sets.live_version() in (None, version):
+        sets.promote(version)
+        registry.reload()
+        return "live"
+    start_canary(store, sets, version, reason, now)
+    return "canary"
 
 
 def evaluate_canary(store, sets: ModelSets, config, now: datetime | None = None) -> CanaryDecision | None:
