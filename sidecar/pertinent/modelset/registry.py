@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
 from ..errors import ModelSetError
 from .loader import ModelSet, load_model_set
@@ -33,7 +34,7 @@ class ModelRegistry:
     previous canary is not what the pointer names; `on_failure(version, message)` hears of it.
     """
 
-    def __init__(self, models: ModelSets | object, reload_interval: float = 5.0, clock=time.monotonic,
+    def __init__(self, models: ModelSets | str | Path, reload_interval: float = 5.0, clock=time.monotonic,
                  keyring: Keyring | None = None, pointer: str = LIVE, optional: bool = False,
                  on_failure: Callable[[str, str], None] | None = None):
         self.sets = as_model_sets(models)  # a folder path means the folder backend
