@@ -204,3 +204,14 @@ def test_a_host_reading_through_a_read_only_connection_serves_the_live_set(share
         replica.set_canary(None)  # the connection really refuses writes
     replica.close()
     worker.close()
+
+
+def test_an_unreachable_model_set_database_is_a_reported_error_not_a_crash(tmp_path):
+    from tests.support.net import free_port
+
+    dead = PostgresModelSets(f"postgresql://postgres@127.0.0.1:{free_port()}/none", tmp_path / "host")
+    registry = ModelRegistry(dead, reload_interval=0)
+    assert registry.load() is False and registry.current() is None
+    status = registry.status()
+    assert status["last_error_code"] == "models_unavailable" and "not reachable" in status["last_error"]
+    assert registry.polled() is None  # and again on the next poll, without raising
