@@ -215,3 +215,20 @@ def test_an_unreachable_model_set_database_is_a_reported_error_not_a_crash(tmp_p
     status = registry.status()
     assert status["last_error_code"] == "models_unavailable" and "not reachable" in status["last_error"]
     assert registry.polled() is None  # and again on the next poll, without raising
+
+
+@pytest.mark.parametrize("action", ["promote", "rollback"])
+def test_the_judges_verdict_moves_the_pointers_every_host_reads(hosts, tmp_path, action):
+    from pertinent.modelset import canary
+
+    worker, sidecar = hosts
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    for version in ("v1", "v2"):
+        worker.publish(write(worker.models_dir, version=version))
+    worker.promote("v1")
+    canary.start_canary(store, worker, "v2", "retrained (schedule)")
+    assert sidecar.canary_version() == "v2"
+    canary.apply_decision(store, worker, canary.CanaryDecision(action, "v2", "test verdict"))
+    assert sidecar.live_version() == ("v2" if action == "promote" else "v1")
+    assert sidecar.canary_version() is None
+    assert canary.canary_history(store)[0]["action"] == action
