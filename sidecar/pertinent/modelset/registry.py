@@ -51,7 +51,7 @@ class ModelRegistry:
         self._last_error: str | None = None
         self._last_error_code: str | None = None
         self._next_check = 0.0
-        self._seen_token = None  # the pointer's token (modelset/sets.py) when last looked at
+        self._seen_token: object = None  # the pointer's token (modelset/sets.py) when last looked at
         self.reloads = 0
         self.failures = 0
 
