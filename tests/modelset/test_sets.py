@@ -232,3 +232,30 @@ def test_the_judges_verdict_moves_the_pointers_every_host_reads(hosts, tmp_path,
     assert sidecar.live_version() == ("v2" if action == "promote" else "v1")
     assert sidecar.canary_version() is None
     assert canary.canary_history(store)[0]["action"] == action
+
+
+@pytest.mark.postgres
+def test_workers_of_one_host_fetching_a_set_at_once_leave_one_whole_copy(shared, tmp_path):
+    """Each gunicorn worker polls on its own: several may copy the same new set at the same moment."""
+    import threading
+
+    worker = PostgresModelSets(shared, tmp_path / "w")
+    worker.publish(write(worker.models_dir, version="v1"))
+    processes = [PostgresModelSets(shared, tmp_path / "host") for _ in range(4)]
+    gate, results, errors = threading.Barrier(len(processes)), [], []
+
+    def fetch(sets):
+        gate.wait()
+        try:
+            results.append(sets.fetch("v1"))
+        except Exception as exc:  # noqa: BLE001 - collected: a thread's exception would not fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch, args=(p,)) for p in processes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and set(results) == {tmp_path / "host" / "v1"}
+    assert sorted(p.name for p in (tmp_path / "host").iterdir()) == ["v1"]  # no staging folder left
+    assert load_model_set(tmp_path / "host" / "v1").version == "v1"
