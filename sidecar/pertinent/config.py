@@ -25,6 +25,9 @@ class Config:
     store_url: str = ""
     # diskcache:///path (default: DATA_DIR/cache) or redis://host:port/db
     cache_url: str = ""
+    # Where model sets and the LIVE / CANARY pointers live: unset, models_dir itself; postgresql://...
+    # (same form as store_url), tables shared by every host, each keeping verified copies in models_dir.
+    models_url: str = ""
     decision_ttl: int = 300
     segment_ttl: int = 60
     max_body_bytes: int = 1_048_576
@@ -170,6 +173,9 @@ def _validate(cfg: Config) -> Config:
                               "expected 0 to 1000")
     if cfg.store_url and not cfg.store_url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise ConfigError(f"PERTINENT_STORE_URL={cfg.store_url!r}: expected sqlite:///PATH or postgresql://...")
+    if cfg.models_url and not cfg.models_url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"PERTINENT_MODELS_URL={cfg.models_url!r}: expected postgresql://... (or unset: "
+                          "the models folder)")
     if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
         raise ConfigError(f"PERTINENT_CACHE_URL={cfg.cache_url!r}: expected diskcache:///PATH or redis://...")
     if cfg.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):

@@ -14,6 +14,7 @@ from .config import Config
 from .decision.catalog import CatalogView
 from .modelset.keys import keyring_from_config
 from .modelset.registry import ModelRegistry
+from .modelset.sets import open_model_sets
 from .monitoring.traffic import TrafficCounter
 from .store import open_store
 from .store.base import Store, StoreUnavailable
@@ -37,7 +38,7 @@ class Runtime:
         config.data_dir.mkdir(parents=True, exist_ok=True)
         store = open_store(config.resolved_store_url)
         cache = open_cache(config.resolved_cache_url)
-        models = ModelRegistry(config.models_dir, reload_interval=config.reload_interval,
+        models = ModelRegistry(open_model_sets(config), reload_interval=config.reload_interval,
                                keyring=keyring_from_config(config))
         models.load()
         catalog = CatalogView(store, models)
@@ -59,3 +60,4 @@ class Runtime:
         """Release connections (tests and graceful shutdown)."""
         self.store.close()
         self.cache.close()
+        self.models.sets.close()

@@ -19,10 +19,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .experiments import canary
 from .experiments.report import tally
 from .experiments.stats import uplift
-from .modelset import writer
+from .modelset import canary
 from .modelset.manifest import MANIFEST_NAME
 from .monitoring.drift import check_drift, save_drift
 from .training.shape import skipped_models
@@ -85,11 +84,11 @@ class Worker:
 
     # --- steps ---------------------------------------------------------------------------------
     def _judge_canary(self, now: datetime, state: dict) -> str:
-        decision = canary.evaluate_canary(self.store, self.config.models_dir, self.config, now)
+        decision = canary.evaluate_canary(self.store, self.runtime.models.sets, self.config, now)
         if decision is None:
             return ""
         log.info("canary: %s: %s", decision.action, decision.reason)
-        canary.apply_decision(self.store, self.config.models_dir, decision, now)
+        canary.apply_decision(self.store, self.runtime.models.sets, decision, now)
         if decision.action in ("promote", "rollback"):
             # The training result names the canary's fate once it has one: "serving as canary" stayed on
             # the admin page after the set was promoted.
@@ -116,7 +115,7 @@ class Worker:
 
     def _training_reason(self, now: datetime, state: dict, drift: dict | None) -> str | None:
         """Why to retrain now, or None: a canary under way always waits for its verdict first."""
-        if canary.canary_version(self.config.models_dir):
+        if canary.canary_version(self.runtime.models.sets):
             return None
         retry = state.get("retry_at")
         if retry and now >= _time(retry):
@@ -174,13 +173,11 @@ class Worker:
             state["last_training_result"] = f"{version} failed its gate: {gate.get('reason', '')}"
             log.info("training: %s failed its gate (%s); live set kept", version, gate.get("reason", ""))
             return "train:gate_failed"
-        if writer.live_version(self.config.models_dir) in (None, version):
-            writer.promote(self.config.models_dir, version)
-            self.runtime.models.reload()
+        went = canary.release(self.store, self.runtime.models, Path(path), f"retrained ({reason})", now)
+        if went == "live":
             state["last_training_result"] = f"{version} promoted (no live set before)"
             log.info("training: %s promoted directly: there was no live set", version)
             return "train:promoted"
-        canary.start_canary(self.store, self.config.models_dir, version, f"retrained ({reason})", now)
         state["last_training_result"] = f"{version} serving as canary"
         log.info("training: %s passed its gate; serving as canary to %.0f%% of the model arm", version,
                  self.config.canary_share * 100)

@@ -50,6 +50,32 @@ def test_scale_out_profile_points_two_sidecars_at_postgres_and_redis(repo_root):
     assert worker["environment"]["PERTINENT_STORE_URL"].startswith("postgresql://")
 
 
+def _mounts(service: dict) -> list[tuple[str, str]]:
+    """(source, target) of each volume; docker-compose v1 prints short syntax, v2 a mapping."""
+    return [(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+            for v in service["volumes"]]
+
+
+def test_scale_out_hosts_share_model_sets_through_postgres_not_a_host_folder(repo_root):
+    """Separate machines share no folder: sets and pointers come from PostgreSQL (PERTINENT_MODELS_URL),
+    and each host keeps its verified copies in a models volume of its own."""
+    rc, cfg = compose_config(repo_root, "--profile", "scale-out")
+    assert rc == 0, cfg
+    scaled = ("sidecar-a", "sidecar-b", "worker-scaled")
+    models_volumes = []
+    for name in scaled:
+        service = cfg["services"][name]
+        env = service["environment"]
+        assert env["PERTINENT_MODELS_URL"].startswith("postgresql://"), name
+        assert env["PERTINENT_MODELS_URL"] == env["PERTINENT_STORE_URL"]  # one database, one schema version
+        sources = [source for source, target in _mounts(service) if target == env["PERTINENT_MODELS_DIR"]]
+        assert len(sources) == 1 and sources[0] in cfg["volumes"], (name, sources)  # named, not ./models
+        models_volumes.append(sources[0])
+    assert len(set(models_volumes)) == len(scaled)  # no two hosts share one
+    for name in scaled:
+        assert not any(source.startswith((".", "/")) for source, _ in _mounts(cfg["services"][name])), name
+
+
 def test_compose_refuses_to_start_without_an_api_key(repo_root):
     rc, err = compose_config(repo_root, api_key=None)
     assert rc != 0
@@ -63,7 +89,5 @@ def test_every_sidecar_and_worker_shares_one_signing_key_file(repo_root):
     for name in ("sidecar", "worker", "sidecar-a", "sidecar-b", "worker-scaled"):
         service = cfg["services"][name]
         key_file = service["environment"]["PERTINENT_SIGNING_KEY_FILE"]
-        # docker-compose v1 prints short syntax (source:target:mode), v2 long syntax (a mapping).
-        mounts = [(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
-                  for v in service["volumes"]]
+        mounts = _mounts(service)
         assert key_file.startswith("/keys/") and ("signing-key", "/keys") in mounts, (name, mounts)

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pertinent.config import load_config
 from pertinent.domain import Event
-from pertinent.experiments import canary
-from pertinent.experiments.health import CanaryHealth
+from pertinent.modelset import canary
+from pertinent.modelset.health import CanaryHealth
 from pertinent.modelset.writer import live_version, promote, write_model_set
 
 from tests.simulation.models import TopicRecommender
@@ -92,12 +92,13 @@ def test_canary_that_cannot_be_loaded_is_served_by_no_one_and_rolled_back(store,
     from types import SimpleNamespace
 
     from pertinent.experiments.serving import ExperimentServing
+    from pertinent.modelset.registry import ModelRegistry
 
     canary.start_canary(store, models_dir, "v-cand", "retrained", now=START)
     artifact = models_dir / "v-cand" / "recommender.joblib"
     artifact.write_bytes(artifact.read_bytes() + b"tampered")  # checksum no longer matches the manifest
     config = load_config({}, {"models_dir": models_dir, "reload_interval": 0.0, "canary_share": 1.0})
-    serving = ExperimentServing(SimpleNamespace(config=config, store=store))
+    serving = ExperimentServing(SimpleNamespace(config=config, store=store, models=ModelRegistry(models_dir)))
     assert serving.arm("anyone") == "model"  # nobody is sent to a canary that did not load
     decision = canary.evaluate_canary(store, models_dir, _config(), now=START + timedelta(minutes=5))
     assert decision.action == "rollback" and "could not be loaded" in decision.reason

@@ -129,3 +129,33 @@ def test_readers_always_see_a_whole_set_while_versions_flip(tmp_path):
     for t in threads:
         t.join()
     assert not errors and seen <= {"v1", "v2"} and seen
+
+
+def test_the_canary_registry_follows_its_pointer_and_serves_nothing_without_one(tmp_path):
+    from pertinent.modelset.writer import set_canary
+
+    write(tmp_path, version="v1")
+    write(tmp_path, version="v2")
+    promote(tmp_path, "v1")
+    canary = ModelRegistry.canary(tmp_path, reload_interval=0)
+    assert canary.polled() is None and canary.status()["last_error"] is None  # no CANARY: no canary
+    set_canary(tmp_path, "v2")
+    assert canary.polled().version == "v2"
+    set_canary(tmp_path, None)
+    assert canary.polled() is None
+
+
+def test_a_canary_that_will_not_load_serves_nothing_and_is_reported_once(tmp_path):
+    from pertinent.modelset.writer import set_canary
+
+    write(tmp_path, version="v2")
+    bad = write(tmp_path, version="v3")
+    failures = []
+    canary = ModelRegistry.canary(tmp_path, reload_interval=0, on_failure=lambda v, m: failures.append(v))
+    set_canary(tmp_path, "v2")
+    assert canary.polled().version == "v2"
+    set_canary(tmp_path, "v3")
+    (bad / "recommender.joblib").write_bytes(b"x")
+    # Not the previous canary: v2 is no longer what CANARY names, so it must not be served as one.
+    assert canary.polled() is None and canary.polled() is None
+    assert failures == ["v3"] and canary.status()["last_error_code"] == "checksum_mismatch"

@@ -15,8 +15,8 @@ import pytest
 from pertinent.cache import open_cache
 from pertinent.config import load_config
 from pertinent.domain import Event
-from pertinent.experiments import canary
 from pertinent.experiments.book import ExperimentBook
+from pertinent.modelset import canary
 from pertinent.modelset.registry import ModelRegistry
 from pertinent.modelset.writer import promote, write_model_set
 from pertinent.monitoring.summary import build_summary

@@ -12,7 +12,7 @@ from dataclasses import asdict
 import pytest
 from pertinent import create_app
 from pertinent.config import load_config
-from pertinent.experiments import canary
+from pertinent.modelset import canary
 from pertinent.modelset.writer import live_version, promote, write_model_set
 from pertinent.runtime import Runtime
 from pertinent.worker import Worker

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pertinent.domain import Event
-from pertinent.experiments import canary
+from pertinent.modelset import canary
 from pertinent.modelset.writer import promote, write_model_set
 from pertinent.recsys.baseline import PopularityRecommender
 from pertinent.store import open_store

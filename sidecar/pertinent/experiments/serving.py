@@ -1,71 +1,21 @@
 """The decision core's side of experiments: which arm serves a request, and the canary model set.
 
 Everything here is per process and cheap on the hot path: the running experiment is re-read from the
-store at most every few seconds, models/CANARY is polled like models/LIVE, and canary health is
-counted in memory. A failure in any of it serves the live model (arm "model"), never an error.
+store at most every few seconds, the CANARY pointer is polled by a registry like LIVE's, and canary
+health is counted in memory. A failure in any of it serves the live model (arm "model"), never an error.
 """
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from pathlib import Path
 
-from ..modelset import writer
-from ..modelset.loader import load_model_set
+from ..modelset.health import CanaryHealth
+from ..modelset.registry import ModelRegistry
 from .assignment import DEFAULT_ARM, choose_arm
 from .book import ExperimentBook
-from .health import CanaryHealth
 
 log = logging.getLogger(__name__)
 CONTROL_REASON = "control arm: default content"
 RULES_ONLY_REASON = "rules-only arm: no rule applies: default content"
-
-
-class CanaryModels:
-    """This process's canary model set: the version models/CANARY names, checksums verified on load."""
-
-    def __init__(self, models_dir, reload_interval: float = 5.0, clock=time.monotonic, on_failure=None):
-        self.models_dir = Path(models_dir)
-        self.reload_interval = reload_interval
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._next_check = 0.0
-        self._version: str | None = None
-        self._current = None
-        self._failed: str | None = None  # a version that would not load: not retried until CANARY changes
-        self._on_failure = on_failure
-
-    def version(self) -> str | None:
-        """The canary version being served (None when none, or when it failed to load)."""
-        self._poll()
-        return self._current.version if self._current is not None else None
-
-    def current(self):
-        self._poll()
-        return self._current
-
-    def _poll(self) -> None:
-        now = self._clock()
-        if now < self._next_check or not self._lock.acquire(blocking=False):
-            return
-        try:
-            self._next_check = now + self.reload_interval
-            wanted = writer.canary_version(self.models_dir)
-            if wanted == self._version or (wanted is not None and wanted == self._failed):
-                return
-            if wanted is None:
-                self._version, self._current = None, None
-                return
-            try:
-                self._current, self._version = load_model_set(self.models_dir / wanted), wanted
-            except Exception as exc:  # noqa: BLE001 - a bad canary (any error) must not hurt serving
-                log.warning("canary model set %s not loaded: %s", wanted, exc)
-                self._failed, self._version, self._current = wanted, None, None
-                if self._on_failure is not None:
-                    self._on_failure(wanted, f"{type(exc).__name__}: {exc}")
-        finally:
-            self._lock.release()
 
 
 class ExperimentServing:
@@ -77,19 +27,26 @@ class ExperimentServing:
         self.health = CanaryHealth(runtime.store)
         # The live set's figures while a canary runs: the canary is judged against them, same period.
         self.live_health = CanaryHealth(runtime.store, role="live")
-        self.canary = CanaryModels(config.models_dir, config.reload_interval,
-                                   on_failure=self.health.report_load_failure)
+        # The live registry's store and keys: a canary is fetched and verified exactly as LIVE is.
+        self.canary = ModelRegistry.canary(runtime.models.sets, config.reload_interval,
+                                           keyring=runtime.models.keyring,
+                                           on_failure=self.health.report_load_failure)
         self.canary_share = config.canary_share
 
     def arm(self, visitor_id: str | None) -> str:
         """The arm for this visitor; the live model when anything needed for the choice is unavailable."""
         try:
             experiment = self.book.running()
-            canary_version = self.canary.version()
+            canary_version = self.canary_version()
         except Exception:  # noqa: BLE001 - the store may be down: serve the live model
             log.exception("experiment lookup failed; serving the live model")
             return DEFAULT_ARM
         return choose_arm(visitor_id, experiment, canary_version, self.canary_share)
+
+    def canary_version(self) -> str | None:
+        """The canary version being served (None when none, or when it failed to load)."""
+        found = self.canary.polled()
+        return found.version if found is not None else None
 
     def covers(self, slot_name: str) -> bool:
         """Whether the running experiment includes this slot (an empty slot list means every slot)."""
@@ -102,7 +59,7 @@ class ExperimentServing:
     def cache_material(self, visitor_id: str | None) -> str:
         """What a cached decision must match besides the page: arm, experiment and canary version."""
         experiment = self.book.running()
-        return f"{self.arm(visitor_id)}:{experiment.id if experiment else ''}:{self.canary.version() or ''}"
+        return f"{self.arm(visitor_id)}:{experiment.id if experiment else ''}:{self.canary_version() or ''}"
 
 
 def serving(runtime) -> ExperimentServing:
@@ -129,7 +86,7 @@ def slot_arm(arm: str, slot_name: str, runtime) -> str:
 def canary_model_set(runtime):
     """The canary model set this process serves, or None (not configured, or it failed to load)."""
     try:
-        return serving(runtime).canary.current()
+        return serving(runtime).canary.polled()
     except Exception:  # noqa: BLE001
         log.exception("canary model set unavailable")
         return None
@@ -144,7 +101,7 @@ def record_decision(runtime, arm: str, model_set, latency_ms: float, failed: boo
         found = serving(runtime)
         if arm == "canary":
             found.health.record(model_set.version, latency_ms, failed)
-        elif (canary := found.canary.version()) is not None:
+        elif (canary := found.canary_version()) is not None:
             found.live_health.record(model_set.version, latency_ms, failed, canary=canary)
     except Exception:  # noqa: BLE001 - bookkeeping must never fail a decision
         log.exception("canary health not recorded")

@@ -1,22 +1,23 @@
-"""The live model set of this process: loaded from models/LIVE, polled cheaply, swapped atomically.
+"""A model set of this process, named by a pointer (LIVE, or CANARY): polled cheaply, swapped atomically.
 
 Readers call `current()` once per request and use that object throughout, so every answer comes from
-one whole set even while a reload swaps the reference underneath.
+one whole set even while a reload swaps the reference underneath. The live set and the canary are two
+registries over the same model-set store (modelset/sets.py): one polling mechanism for both.
 """
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ModelSetError
 from .loader import ModelSet, load_model_set
 from .manifest import is_safe_name
+from .sets import CANARY, LIVE, ModelSets, as_model_sets
 from .signing import Keyring
-from .writer import LIVE_FILE
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,21 @@ def _utcnow_iso() -> str:
 
 
 class ModelRegistry:
-    """Holds the live ModelSet (or None) and reloads it when models/LIVE changes."""
+    """Holds the ModelSet a pointer names (or None) and reloads it when the pointer changes.
 
-    def __init__(self, models_dir, reload_interval: float = 5.0, clock=time.monotonic,
-                 keyring: Keyring | None = None):
-        self.models_dir = Path(models_dir)
+    LIVE: a missing pointer or a set that will not load leaves the previous set serving. CANARY
+    (`optional`): no pointer means no canary, and a set that will not load serves nothing, since the
+    previous canary is not what the pointer names; `on_failure(version, message)` hears of it.
+    """
+
+    def __init__(self, models: ModelSets | str | Path, reload_interval: float = 5.0, clock=time.monotonic,
+                 keyring: Keyring | None = None, pointer: str = LIVE, optional: bool = False,
+                 on_failure: Callable[[str, str], None] | None = None):
+        self.sets = as_model_sets(models)  # a folder path means the folder backend
+        self.models_dir = self.sets.models_dir
+        self.pointer = pointer
+        self.optional = optional
+        self._on_failure = on_failure
         self.keyring = keyring  # None: the environment's keys (modelset/keys.py), read at each load
         self.reload_interval = float(reload_interval)
         self._clock = clock
@@ -40,13 +51,25 @@ class ModelRegistry:
         self._last_error: str | None = None
         self._last_error_code: str | None = None
         self._next_check = 0.0
-        self._seen_stat = None  # (mtime_ns, size, inode) of LIVE when last looked at
+        self._seen_token: object = None  # the pointer's token (modelset/sets.py) when last looked at
         self.reloads = 0
         self.failures = 0
+
+    @classmethod
+    def canary(cls, models: ModelSets, reload_interval: float = 5.0, clock=time.monotonic,
+               keyring: Keyring | None = None, on_failure=None) -> ModelRegistry:
+        """The registry of the CANARY pointer, beside the live one over the same store."""
+        return cls(models, reload_interval, clock, keyring, pointer=CANARY, optional=True,
+                   on_failure=on_failure)
 
     # --- reading --------------------------------------------------------------------------------
     def current(self) -> ModelSet | None:
         """The live set, or None when there is none (the decision core then serves popular/latest)."""
+        return self._current
+
+    def polled(self) -> ModelSet | None:
+        """current() after maybe_reload(): for readers that are not on the decide path's own reload."""
+        self.maybe_reload()
         return self._current
 
     def status(self) -> dict:
@@ -70,13 +93,13 @@ class ModelRegistry:
         return ok
 
     def reload(self) -> tuple[bool, str]:
-        """Force a reload from LIVE now; keeps the old set when the new one cannot be loaded."""
+        """Force a reload from the pointer now; keeps the old set when the new one cannot be loaded."""
         with self._lock:
             self._next_check = self._clock() + self.reload_interval
             return self._reload_locked(force=True)
 
     def maybe_reload(self) -> None:
-        """Called on every request: a clock check, then at most one stat of LIVE per reload_interval."""
+        """Called on every request: a clock check, then at most one look at the pointer per interval."""
         now = self._clock()
         if now < self._next_check:
             return
@@ -91,49 +114,53 @@ class ModelRegistry:
         finally:
             self._lock.release()
 
-    def _live_stat(self):
-        try:
-            st = os.stat(self.models_dir / LIVE_FILE)
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
     def _reload_locked(self, force: bool) -> tuple[bool, str]:
-        stat = self._live_stat()
-        if not force and stat == self._seen_stat:
-            return True, "unchanged"
-        self._seen_stat = stat
-        if stat is None:
-            return self._fail("missing_live", f"{self.models_dir / LIVE_FILE} does not exist")
+        where = self.sets.where(self.pointer)
         try:
-            version = (self.models_dir / LIVE_FILE).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            return self._fail("missing_live", f"cannot read {self.models_dir / LIVE_FILE}: {exc}")
+            token = self.sets.pointer_token(self.pointer)
+            if not force and token == self._seen_token:
+                return True, "unchanged"
+            version = self.sets.pointer(self.pointer) if token is not None else None
+        except Exception as exc:  # noqa: BLE001 - the model-set store is down: keep serving what we have
+            return self._fail("models_unavailable", f"cannot read {where}: {type(exc).__name__}: {exc}")
+        self._seen_token = token
+        if version is None:
+            if self.optional:
+                self._current = None
+                self._last_error = self._last_error_code = None
+                return True, f"no {self.pointer}"
+            if token is None:
+                return self._fail("missing_live", f"{where} does not exist")
+            return self._fail("missing_live", f"{where} names no version")
         if not is_safe_name(version):
-            return self._fail("bad_manifest", f"LIVE names {version!r}, which is not a version")
+            return self._fail("bad_manifest", f"{self.pointer} names {version!r}, which is not a version")
         current = self._current
         if current is not None and current.version == version and not force:
-            # LIVE points back at the set that kept serving: an error about another set is history now.
+            # The pointer names the set that kept serving: an error about another set is history now.
             self._last_error = self._last_error_code = None
             return True, f"{version} already live"
         try:
-            model_set = load_model_set(self.models_dir / version, self.keyring)
+            model_set = load_model_set(self.sets.fetch(version, self.keyring), self.keyring)
         except ModelSetError as exc:
-            return self._fail(exc.code, f"{version}: {exc.message}")
+            return self._fail(exc.code, f"{version}: {exc.message}", version)
         except Exception as exc:  # never let a reload take the process down
             log.exception("unexpected error loading model set %s", version)
-            return self._fail("bad_artifact", f"{version}: {type(exc).__name__}: {exc}")
+            return self._fail("bad_artifact", f"{version}: {type(exc).__name__}: {exc}", version)
         self._current = model_set  # the atomic swap: one reference assignment
         self._loaded_at = _utcnow_iso()
         self._last_error = self._last_error_code = None
         self.reloads += 1
         return True, f"{version} loaded"
 
-    def _fail(self, code: str, message: str) -> tuple[bool, str]:
+    def _fail(self, code: str, message: str, version: str | None = None) -> tuple[bool, str]:
+        if self.optional and version is not None:
+            self._current = None  # a canary that will not load is not replaced by the one before
         current = self._current
         if current is not None:
             message += f" (still serving {current.version})"
-        log.warning("model set not loaded: %s", message)
+        log.warning("%s model set not loaded: %s", self.pointer, message)
         self._last_error, self._last_error_code = message, code
         self.failures += 1
+        if version is not None and self._on_failure is not None:
+            self._on_failure(version, message)
         return False, message

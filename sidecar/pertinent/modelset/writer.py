@@ -1,4 +1,4 @@
-"""Write a model set folder (artifacts + manifest) atomically, and move the LIVE / CANARY pointers."""
+"""Write a model set folder (artifacts + manifest) atomically; the folder's LIVE / CANARY pointers."""
 from __future__ import annotations
 
 import io
@@ -12,13 +12,16 @@ from pathlib import Path
 import joblib
 
 from ..errors import ModelSetError
+from .folder_sets import FolderModelSets
 from .keys import default_keyring
 from .manifest import FORMAT, MANIFEST_NAME, is_safe_name, library_versions, sha256_bytes
 from .roles import check_role, declared_type
+from .sets import CANARY as CANARY_FILE
+from .sets import LIVE as LIVE_FILE
 from .signing import Keyring, sign_manifest
 
-LIVE_FILE = "LIVE"
-CANARY_FILE = "CANARY"
+__all__ = ["CANARY_FILE", "LIVE_FILE", "canary_version", "live_version", "new_version", "promote",
+           "set_canary", "sign_model_set", "write_model_set"]
 
 
 def _iso(value) -> str | None:
@@ -136,55 +139,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_pointer(models_dir: Path, name: str, version: str) -> None:
-    """Write a pointer file through a temp file and a rename, so a reader never sees half a name."""
-    tmp = models_dir / f".{name}.{secrets.token_hex(4)}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(version + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, models_dir / name)
-
-
-def _read_pointer(models_dir, name: str) -> str | None:
-    try:
-        value = (Path(models_dir) / name).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return value or None
-
-
+# The folder's pointers, for callers that name a folder (training, the demo, tests); hosts that share
+# sets some other way go through modelset/sets.py.
 def promote(models_dir, version: str, *, verify: bool = True, keyring: Keyring | None = None) -> None:
     """Make a version live; with verify (default) its manifest, files and checksums are checked first."""
-    models_dir = Path(models_dir)
-    if not is_safe_name(version):
-        raise ModelSetError("bad_manifest", f"version {version!r} is not a safe folder name")
-    if verify:
-        from .loader import verify_model_set
-
-        verify_model_set(models_dir / version, keyring)
-    elif not (models_dir / version).is_dir():
-        raise ModelSetError("missing_manifest", f"{models_dir / version} does not exist")
-    _write_pointer(models_dir, LIVE_FILE, version)
+    FolderModelSets(models_dir).promote(version, verify=verify, keyring=keyring)
 
 
 def live_version(models_dir) -> str | None:
     """The version named in models/LIVE, or None when there is none."""
-    return _read_pointer(models_dir, LIVE_FILE)
+    return FolderModelSets(models_dir).live_version()
 
 
 def set_canary(models_dir, version: str | None, keyring: Keyring | None = None) -> None:
     """Name a canary version (served to a share of traffic by experiments), or clear it with None."""
-    models_dir = Path(models_dir)
-    if version is None:
-        (models_dir / CANARY_FILE).unlink(missing_ok=True)
-        return
-    from .loader import verify_model_set
-
-    verify_model_set(models_dir / version, keyring)
-    _write_pointer(models_dir, CANARY_FILE, version)
+    FolderModelSets(models_dir).set_canary(version, keyring)
 
 
 def canary_version(models_dir) -> str | None:
     """The version named in models/CANARY, or None."""
-    return _read_pointer(models_dir, CANARY_FILE)
+    return FolderModelSets(models_dir).canary_version()

@@ -4,15 +4,12 @@
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 
-from ..experiments import canary
 from ..experiments.book import ExperimentBook
 from ..experiments.report import experiment_report
-from ..modelset import writer
-from ..modelset.manifest import MANIFEST_NAME
+from ..modelset import canary
+from ..modelset.sets import as_model_sets
 from .drift import latest_drift
 from .headline import headline, metric_rows
 from .traffic import window_totals
@@ -23,15 +20,15 @@ RECENT_EXPERIMENTS = 3
 def build_summary(runtime, now: datetime | None = None) -> dict:
     """The dashboard document (plain JSON types only)."""
     now = now or datetime.now(timezone.utc)
-    models_dir = Path(runtime.config.models_dir)
+    sets = runtime.models.sets
     drift = latest_drift(runtime.store) or {"status": "unknown", "drifted": False}
     state = runtime.store.get_record("worker", "state") or {}
     return {
         "generated_at": now.isoformat(),
         "health": health(runtime, drift),
         "models": {
-            "live": model_summary(models_dir, writer.live_version(models_dir), now),
-            "canary": model_summary(models_dir, canary.canary_version(models_dir), now),
+            "live": model_summary(sets, sets.live_version(), now),
+            "canary": model_summary(sets, sets.canary_version(), now),
             "canary_share": runtime.config.canary_share,
             "history": canary.canary_history(runtime.store, limit=10),
         },
@@ -79,13 +76,14 @@ def drift_reasons(drift: dict | None) -> list[str]:
             f"({', '.join(drift.get('drifted_features', []))})"]
 
 
-def model_summary(models_dir: Path, version: str | None, now: datetime) -> dict | None:
-    """A model set's version, age and offline metrics, read from its manifest (nothing is unpickled)."""
+def model_summary(sets, version: str | None, now: datetime) -> dict | None:
+    """A model set's version, age and offline metrics, read from its manifest (nothing is unpickled).
+
+    `sets`: the deployment's ModelSets, or a models folder."""
     if not version:
         return None
-    try:
-        manifest = json.loads((models_dir / version / MANIFEST_NAME).read_text())
-    except (OSError, ValueError):
+    manifest = as_model_sets(sets).manifest(version)
+    if manifest is None:
         return {"version": version, "error": "manifest unreadable"}
     created = manifest.get("created")
     age_hours = None

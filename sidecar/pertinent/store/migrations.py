@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
-from . import schema
+from . import model_set_tables, schema
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog, events, records and locks", schema.SQLITE, schema.POSTGRES),
+    Step(2, "model sets: artifacts, manifests and pointers", model_set_tables.SQLITE,
+         model_set_tables.POSTGRES),
 )
 
 # Bookkeeping, not a step: one row per applied version. Same DDL on both backends.

@@ -45,9 +45,11 @@ class PostgresStore(SQLStore):
     # Connection refused or lost, server shutting down, out of disk: not the caller's fault.
     outage_errors = (psycopg.OperationalError,)
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrate: bool = True):
         super().__init__(url)
         self.conninfo, self.schema = split_url(url)
+        # migrate=False: a reader that never writes, not even DDL (a read replica: modelset/postgres_sets.py).
+        self._schema_ready = not migrate
 
     def _open(self) -> psycopg.Connection:
         options = "-c timezone=UTC" + (f" -c search_path={self.schema}" if self.schema else "")

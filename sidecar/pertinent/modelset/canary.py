@@ -1,7 +1,9 @@
 """The canary path: a candidate model set serves a small share, then is promoted or rolled back on evidence.
 
-models/CANARY names the candidate (written atomically, like models/LIVE). Its start, and every promotion
-and rollback with the reason, are kept in the store so every replica and the operator see the history.
+The CANARY pointer names the candidate (in the model-set store, like LIVE; modelset/sets.py). Its start,
+and every promotion and rollback with the reason, are kept in the store so every replica and the
+operator see the history. Going live in one room: the pointers and loading are modelset/sets.py and
+registry.py, the counters health.py, the judge and the promotion here; the worker only calls in.
 """
 from __future__ import annotations
 
@@ -9,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..modelset import writer
+from ..experiments.report import Tally, tally
+from ..experiments.stats import points, uplift
 from .health import health_totals
-from .report import Tally, tally
-from .stats import points, uplift
+from .sets import ModelSets, as_model_sets
 
 STATE_KIND, HISTORY_KIND = "canary", "canary_history"
 MIN_DECISIONS = 50  # decisions before error and latency figures mean anything
@@ -28,22 +30,37 @@ class CanaryDecision:
     figures: dict = field(default_factory=dict)
 
 
-def canary_version(models_dir: Path) -> str | None:
-    """The candidate's version from models/CANARY, or None when no canary is running."""
-    return writer.canary_version(models_dir)
+# `sets` below: the deployment's ModelSets, or a models folder (the folder backend).
+def canary_version(sets: ModelSets) -> str | None:
+    """The candidate's version from the CANARY pointer, or None when no canary is running."""
+    return as_model_sets(sets).canary_version()
 
 
-def start_canary(store, models_dir: Path, version: str, reason: str, now: datetime | None = None) -> None:
+def start_canary(store, sets: ModelSets, version: str, reason: str, now: datetime | None = None) -> None:
     """Serve `version` to the canary share from now on, and record why it was started."""
     now = now or datetime.now(timezone.utc)
-    writer.set_canary(models_dir, version)  # verifies the set's manifest and checksums first
+    as_model_sets(sets).set_canary(version)  # verifies the set's signature and checksums first
     store.put_record(STATE_KIND, "current", {"version": version, "started_at": now.isoformat()})
     record_history(store, "start", version, reason, now)
 
 
-def evaluate_canary(store, models_dir: Path, config, now: datetime | None = None) -> CanaryDecision | None:
+def release(store, registry, folder: Path, reason: str, now: datetime | None = None) -> str:
+    """A set that passed its gate goes out: published to every host, then live at once when nothing is
+    live yet ("live"), else served as the canary ("canary"). `registry`: this process's live registry."""
+    sets, version = registry.sets, Path(folder).name
+    sets.publish(Path(folder))  # the folder backend: already where every host looks
+    if sets.live_version() in (None, version):
+        sets.promote(version)
+        registry.reload()
+        return "live"
+    start_canary(store, sets, version, reason, now)
+    return "canary"
+
+
+def evaluate_canary(store, sets: ModelSets, config, now: datetime | None = None) -> CanaryDecision | None:
     """Compare the canary's online figures with the live set's since it started; None without a canary."""
-    version = canary_version(models_dir)
+    sets = as_model_sets(sets)
+    version = sets.canary_version()
     if version is None:
         return None
     now = now or datetime.now(timezone.utc)
@@ -53,7 +70,7 @@ def evaluate_canary(store, models_dir: Path, config, now: datetime | None = None
     if health["load_errors"]:
         return CanaryDecision("rollback", version, f"canary {version} could not be loaded: "
                               f"{health['load_errors'][0]}", figures)
-    live = health_totals(store, writer.live_version(models_dir), role="live", canary=version)
+    live = health_totals(store, sets.live_version(), role="live", canary=version)
     figures["live_health"] = live
     failing = _failing(version, health, live, config)
     if failing:
@@ -103,14 +120,15 @@ def _judge(version: str, canary: Tally, live: Tally, config, figures: dict) -> C
     return CanaryDecision("wait", version, f"canary {version} undecided so far: {rates}", figures)
 
 
-def apply_decision(store, models_dir: Path, decision: CanaryDecision, now: datetime | None = None) -> None:
+def apply_decision(store, sets: ModelSets, decision: CanaryDecision, now: datetime | None = None) -> None:
     """Promote (LIVE <- canary) or roll back (drop CANARY), and record it; 'wait' changes nothing."""
     if decision.action not in ("promote", "rollback"):
         return
     now = now or datetime.now(timezone.utc)
+    sets = as_model_sets(sets)
     if decision.action == "promote":
-        writer.promote(Path(models_dir), decision.version)
-    writer.set_canary(models_dir, None)
+        sets.promote(decision.version)
+    sets.set_canary(None)
     store.put_record(STATE_KIND, "current", {"version": None, "ended": decision.action,
                                              "ended_at": now.isoformat()})
     record_history(store, decision.action, decision.version, decision.reason, now, decision.figures)
