@@ -30,6 +30,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step(1, "catalog, events, records and locks", schema.SQLITE, schema.POSTGRES),
+    Step(2, "event ids, so a redelivered event is written once", schema.EVENT_IDS, schema.EVENT_IDS),
 )
 
 # Bookkeeping, not a step: one row per applied version. Same DDL on both backends.
