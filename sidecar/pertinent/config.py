@@ -25,6 +25,9 @@ class Config:
     store_url: str = ""
     # diskcache:///path (default: DATA_DIR/cache) or redis://host:port/db
     cache_url: str = ""
+    # nats://host:port/STREAM: accepted events go to this JetStream stream and `pertinent ingest` writes
+    # them to the store (ingest/). Empty: events go straight to the store.
+    events_url: str = ""
     decision_ttl: int = 300
     segment_ttl: int = 60
     max_body_bytes: int = 1_048_576
@@ -172,6 +175,9 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError(f"PERTINENT_STORE_URL={cfg.store_url!r}: expected sqlite:///PATH or postgresql://...")
     if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
         raise ConfigError(f"PERTINENT_CACHE_URL={cfg.cache_url!r}: expected diskcache:///PATH or redis://...")
+    if cfg.events_url:
+        from .ingest.url import parse_events_url  # no NATS client needed to check the URL
+        parse_events_url(cfg.events_url)
     if cfg.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"PERTINENT_LOG_LEVEL={cfg.log_level!r}: expected DEBUG, INFO, WARNING or ERROR")
     for origin in cfg.allowed_origins:

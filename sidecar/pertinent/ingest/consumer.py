@@ -1,0 +1,163 @@
+"""`pertinent ingest`'s loop: fetch a batch from the durable consumer, write it to the store, then ack.
+
+At least once: a message is acknowledged only after the store committed its events, so a consumer
+killed mid-batch leaves its messages unacknowledged and JetStream redelivers them (after ack_wait) to
+whichever consumer fetches next; the store's event-id index writes each event once. While the store
+is down the batch is retried with backoff and kept in progress (not redelivered meanwhile); the
+stream goes on accepting from the sidecars. Any number of processes on any hosts may share one
+durable consumer: JetStream hands each message to one of them at a time.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from dataclasses import dataclass
+
+import nats.errors
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from ..store.base import Store
+from . import messages
+from .jetstream import connect, ensure_stream
+from .url import EventsStream
+
+log = logging.getLogger("pertinent.ingest")
+
+DURABLE = "pertinent-ingest"
+BATCH = 500
+ACK_WAIT_S = 30.0
+# Seconds a fetch waits for messages before looking at the stop flag again.
+FETCH_WAIT_S = 1.0
+FIRST_BACKOFF_S, MAX_BACKOFF_S = 0.5, 30.0
+
+
+@dataclass
+class Totals:
+    """What one consumer did, for its log line and for tests."""
+
+    messages: int = 0
+    written: int = 0
+    duplicates: int = 0
+    refused: int = 0  # messages that were not event batches, terminated (never redelivered)
+    store_retries: int = 0
+
+
+class Ingestor:
+    """One consumer on the stream's durable pull consumer, writing into one store."""
+
+    def __init__(self, target: EventsStream, store: Store, *, durable: str = DURABLE, batch: int = BATCH,
+                 ack_wait: float = ACK_WAIT_S, on_written=None):
+        self.target = target
+        self.store = store
+        self.durable = durable
+        self.batch = batch
+        self.ack_wait = ack_wait
+        # Called with the written events after each commit (the sidecar's cache generations).
+        self.on_written = on_written
+        self.totals = Totals()
+
+    async def run(self, stop: asyncio.Event, idle_exit: float | None = None) -> Totals:
+        """Consume until `stop` is set (or, with idle_exit, until no message came for that many seconds)."""
+        nc = await self._connect(stop)
+        if nc is None:
+            return self.totals
+        try:
+            js = nc.jetstream()
+            await ensure_stream(js, self.target)
+            sub = await js.pull_subscribe(self.target.subject, durable=self.durable,
+                                          stream=self.target.stream, config=self._consumer_config())
+            log.info("ingest: consuming %s as durable consumer %s", self.target.redacted, self.durable)
+            idle = 0.0
+            while not stop.is_set():
+                batch = await self._fetch(sub)
+                if not batch:
+                    idle += FETCH_WAIT_S
+                    if idle_exit is not None and idle >= idle_exit:
+                        break
+                    continue
+                idle = 0.0
+                await self._ingest(batch, stop)
+        finally:
+            await nc.close()  # flushes the acks already sent
+        return self.totals
+
+    async def _connect(self, stop: asyncio.Event):
+        """Wait for a NATS server as long as it takes, unless stopped first."""
+        name = f"pertinent-ingest-{socket.gethostname()}-{os.getpid()}"
+        connecting = asyncio.ensure_future(connect(self.target, name=name, reconnect=True))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not connecting.done():
+            connecting.cancel()
+            return None
+        return connecting.result()
+
+    def _consumer_config(self) -> ConsumerConfig:
+        """Used when the durable consumer does not exist yet; an existing one keeps its settings."""
+        return ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
+                              deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait, max_deliver=-1,
+                              filter_subject=self.target.subject, max_ack_pending=max(1000, 20 * self.batch))
+
+    async def _fetch(self, sub) -> list:
+        try:
+            return await sub.fetch(self.batch, timeout=FETCH_WAIT_S)
+        except (nats.errors.TimeoutError, asyncio.TimeoutError):  # nothing came (nats-py raises either)
+            return []
+        except nats.errors.Error as exc:  # closed, reconnecting, no responders: the client reconnects itself
+            log.warning("ingest: fetch failed, retrying: %s", exc or type(exc).__name__)
+            await asyncio.sleep(FETCH_WAIT_S)
+            return []
+
+    async def _ingest(self, batch: list, stop: asyncio.Event) -> None:
+        """Decode, write in one transaction (retrying while the store is down), then ack each message."""
+        identified, carried = [], []
+        for msg in batch:
+            try:
+                identified.extend(messages.decode(msg.data))
+                carried.append(msg)
+            except messages.BadMessage as exc:
+                # Not ours (or from a newer release): retrying cannot help, and it must not stall the rest.
+                log.error("ingest: message %s is not an event batch, dropped: %s",
+                          msg.metadata.sequence.stream, exc)
+                self.totals.refused += 1
+                await msg.term()
+        if not carried:
+            return
+        written = await self._write(identified, carried, stop)
+        if written is None:  # stopped while the store was down: let another consumer take them now
+            for msg in carried:
+                await msg.nak()
+            return
+        for msg in carried:
+            await msg.ack()
+        self.totals.messages += len(carried)
+        self.totals.written += written
+        self.totals.duplicates += len(identified) - written
+        if self.on_written is not None:
+            try:
+                self.on_written([event for _, event in identified])
+            except Exception as exc:  # the events are stored; a cache hiccup only delays fresh decisions
+                log.warning("ingest: after-write hook failed: %s", exc)
+
+    async def _write(self, identified: list, carried: list, stop: asyncio.Event) -> int | None:
+        """How many events were new; None when stopped before the store took them."""
+        backoff = FIRST_BACKOFF_S
+        while True:
+            try:
+                return await asyncio.to_thread(self.store.add_events_once, identified)
+            except Exception as exc:  # an outage, or a bug: either way the events stay unacknowledged
+                self.totals.store_retries += 1
+                log.warning("ingest: store write of %d events failed, retrying in %.1fs: %s",
+                            len(identified), backoff, exc)
+            # Keep the messages ours while waiting, so they are not redelivered to a consumer as stuck.
+            for msg in carried:
+                await msg.in_progress()
+            try:
+                await asyncio.wait_for(stop.wait(), backoff)
+                return None
+            except asyncio.TimeoutError:
+                # Below ack_wait, so the in-progress signal renews the messages before they expire.
+                backoff = min(backoff * 2, MAX_BACKOFF_S, self.ack_wait / 2)
