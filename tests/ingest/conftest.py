@@ -19,6 +19,7 @@ from pertinent.ingest.url import parse_events_url
 from pertinent.runtime import Runtime
 
 from tests.api.conftest import API_KEY, make_config
+from tests.support.net import free_port
 from tests.support.services import nats_stream, postgres_schema
 
 SERVER = {"Authorization": f"Bearer {API_KEY}"}
@@ -92,12 +93,6 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout:g}s waiting for {what}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OwnNatsServer:

@@ -23,6 +23,7 @@ from pertinent.store import open_store
 
 from tests.api.conftest import make_config
 from tests.conftest import REPO_ROOT
+from tests.support.net import free_port
 from tests.support.services import POSTGRES_URL
 
 from .conftest import ACK_WAIT_S, BackgroundIngestor, ingest_until_idle, post, views, wait_for
@@ -230,7 +231,6 @@ def test_nats_down_answers_503_with_json_and_nothing_accepted_is_lost(tmp_path, 
 
 
 def test_an_unreachable_stream_at_start_answers_503_and_the_store_is_not_written(tmp_path, pg_url):
-    from .conftest import free_port
     rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url,
                                          events_url=f"nats://127.0.0.1:{free_port()}/pt-nowhere"))
     from pertinent import create_app

@@ -29,12 +29,20 @@ async def connect(target: EventsStream, *, name: str, reconnect: bool) -> nats.N
     request answers 503 at once and the next one connects again. reconnect=True (`ingest`): wait for a
     server as long as it takes and reconnect by itself after a drop.
     """
-    return await nats.connect(
+    made: list[nats.NATS] = []
+
+    async def disconnected() -> None:
+        if made and not made[0].is_closed:  # a close() we asked for is not worth a warning
+            log.warning("NATS: disconnected from %s", target.redacted)
+
+    nc = await nats.connect(
         servers=list(target.servers), name=name, connect_timeout=CONNECT_TIMEOUT_S,
         allow_reconnect=reconnect, max_reconnect_attempts=-1 if reconnect else 1,
         reconnect_time_wait=0.5 if reconnect else 0.05,
         # Log instead of nats-py's default of printing tracebacks to stderr.
-        error_cb=_log_error, disconnected_cb=_log_disconnect, reconnected_cb=_log_reconnect)
+        error_cb=_log_error, disconnected_cb=disconnected, reconnected_cb=_log_reconnect)
+    made.append(nc)
+    return nc
 
 
 async def ensure_stream(js: JetStreamContext, target: EventsStream) -> None:
@@ -59,10 +67,6 @@ async def ensure_stream(js: JetStreamContext, target: EventsStream) -> None:
 
 async def _log_error(exc: Exception) -> None:
     log.warning("NATS: %s", exc or type(exc).__name__)
-
-
-async def _log_disconnect() -> None:
-    log.warning("NATS: disconnected")
 
 
 async def _log_reconnect() -> None:
