@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import nats.errors
@@ -57,6 +58,8 @@ class Ingestor:
         # Called with the written events after each commit (the sidecar's cache generations).
         self.on_written = on_written
         self.totals = Totals()
+        # One thread for store writes: one store connection, and the event loop never blocks on the store.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pertinent-ingest-store")
 
     async def run(self, stop: asyncio.Event, idle_exit: float | None = None) -> Totals:
         """Consume until `stop` is set (or, with idle_exit, until no message came for that many seconds)."""
@@ -64,10 +67,9 @@ class Ingestor:
         if nc is None:
             return self.totals
         try:
-            js = nc.jetstream()
-            await ensure_stream(js, self.target)
-            sub = await js.pull_subscribe(self.target.subject, durable=self.durable,
-                                          stream=self.target.stream, config=self._consumer_config())
+            sub = await self._subscribe(nc, stop)
+            if sub is None:
+                return self.totals
             log.info("ingest: consuming %s as durable consumer %s", self.target.redacted, self.durable)
             idle = 0.0
             while not stop.is_set():
@@ -81,7 +83,25 @@ class Ingestor:
                 await self._ingest(batch, stop)
         finally:
             await nc.close()  # flushes the acks already sent
+            self._writer.shutdown(wait=False)
         return self.totals
+
+    async def _subscribe(self, nc, stop: asyncio.Event):
+        """The stream and the durable consumer, made when missing; retried while JetStream is not ready."""
+        backoff = FIRST_BACKOFF_S
+        while not stop.is_set():
+            try:
+                js = nc.jetstream()
+                await ensure_stream(js, self.target)
+                return await js.pull_subscribe(self.target.subject, durable=self.durable,
+                                               stream=self.target.stream, config=self._consumer_config())
+            except nats.errors.Error as exc:
+                log.warning("ingest: cannot subscribe to %s yet, retrying in %.1fs: %s", self.target.redacted,
+                            backoff, exc or type(exc).__name__)
+                if await _stopped_within(stop, backoff):
+                    return None
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
+        return None
 
     async def _connect(self, stop: asyncio.Event):
         """Wait for a NATS server as long as it takes, unless stopped first."""
@@ -123,16 +143,16 @@ class Ingestor:
                 log.error("ingest: message %s is not an event batch, dropped: %s",
                           msg.metadata.sequence.stream, exc)
                 self.totals.refused += 1
-                await msg.term()
+                await _tell(msg, "term")
         if not carried:
             return
         written = await self._write(identified, carried, stop)
         if written is None:  # stopped while the store was down: let another consumer take them now
             for msg in carried:
-                await msg.nak()
+                await _tell(msg, "nak")
             return
         for msg in carried:
-            await msg.ack()
+            await _tell(msg, "ack")
         self.totals.messages += len(carried)
         self.totals.written += written
         self.totals.duplicates += len(identified) - written
@@ -147,17 +167,34 @@ class Ingestor:
         backoff = FIRST_BACKOFF_S
         while True:
             try:
-                return await asyncio.to_thread(self.store.add_events_once, identified)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._writer, self.store.add_events_once, identified)
             except Exception as exc:  # an outage, or a bug: either way the events stay unacknowledged
                 self.totals.store_retries += 1
                 log.warning("ingest: store write of %d events failed, retrying in %.1fs: %s",
                             len(identified), backoff, exc)
             # Keep the messages ours while waiting, so they are not redelivered to a consumer as stuck.
             for msg in carried:
-                await msg.in_progress()
-            try:
-                await asyncio.wait_for(stop.wait(), backoff)
+                await _tell(msg, "in_progress")
+            if await _stopped_within(stop, backoff):
                 return None
-            except asyncio.TimeoutError:
-                # Below ack_wait, so the in-progress signal renews the messages before they expire.
-                backoff = min(backoff * 2, MAX_BACKOFF_S, self.ack_wait / 2)
+            # Below ack_wait, so the in-progress signal renews the messages before they expire.
+            backoff = min(backoff * 2, MAX_BACKOFF_S, self.ack_wait / 2)
+
+
+async def _tell(msg, verb: str) -> None:
+    """ack, nak, in_progress or term: a lost one only means a redelivery, which the event ids absorb."""
+    try:
+        await getattr(msg, verb)()
+    except nats.errors.Error as exc:
+        log.warning("ingest: %s of message %s failed (it will be redelivered): %s", verb,
+                    msg.metadata.sequence.stream, exc or type(exc).__name__)
+
+
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait up to `seconds`; True as soon as `stop` is set."""
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+        return True
+    except asyncio.TimeoutError:
+        return False
