@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import nats
 import psycopg
 import pytest
+from pertinent import create_app
 from pertinent.domain import Event
 from pertinent.ingest import messages
 from pertinent.ingest.publisher import publisher_for
@@ -208,7 +209,6 @@ def test_a_message_that_is_not_an_event_batch_is_dropped_and_the_rest_ingested(s
 def test_nats_down_answers_503_with_json_and_nothing_accepted_is_lost(tmp_path, own_nats, pg_url):
     url = f"{own_nats.url}/pt-own"
     rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url, events_url=url))
-    from pertinent import create_app
     client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
     before = views("v1", 10)
     assert post(client, before).status_code == 202
@@ -233,9 +233,27 @@ def test_nats_down_answers_503_with_json_and_nothing_accepted_is_lost(tmp_path, 
 def test_an_unreachable_stream_at_start_answers_503_and_the_store_is_not_written(tmp_path, pg_url):
     rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url,
                                          events_url=f"nats://127.0.0.1:{free_port()}/pt-nowhere"))
-    from pertinent import create_app
     client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
     response = post(client, views("v1", 3))
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "stream_unavailable"
     assert rt.store.count_events() == 0
+    rt.close()
+
+
+def test_a_running_consumer_rides_out_a_nats_restart(tmp_path, own_nats, pg_url):
+    url = f"{own_nats.url}/pt-own"
+    rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url, events_url=url))
+    client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
+    before, after = views("v1", 10), views("v2", 10, start=50)
+    ingest_store = open_store(pg_url)
+    with BackgroundIngestor(url, ingest_store):
+        assert post(client, before).status_code == 202
+        wait_for(lambda: rt.store.count_events() == 10, what="the first batch in the store")
+        own_nats.stop()
+        time.sleep(1.5)  # the consumer's fetches fail meanwhile; it must not exit
+        own_nats.start()
+        wait_for(lambda: post(client, after).status_code == 202, timeout=15, what="publishing again")
+        wait_for(lambda: rt.store.count_events() == 20, timeout=30, what="the consumer reconnected")
+    assert stored(rt.store) == sent(before + after)
+    ingest_store.close()
     rt.close()
