@@ -40,17 +40,33 @@ def pg_url():
         yield url
 
 
+def app_on(tmp_path, store_url: str, events_url: str):
+    """(client, runtime) of an app publishing accepted events to `events_url`; close the runtime after."""
+    rt = Runtime.from_config(make_config(tmp_path, store_url=store_url, events_url=events_url))
+    return create_app(rt.config, rt, test_config={"TESTING": True}).test_client(), rt
+
+
 @pytest.fixture
 def sidecar(tmp_path, events_url, pg_url):
-    """(client, runtime) of an app publishing accepted events to the test's stream; store: PostgreSQL."""
-    rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url, events_url=events_url))
-    app = create_app(rt.config, rt, test_config={"TESTING": True})
-    yield app.test_client(), rt
+    """(client, runtime) of an app publishing to the test's stream; store: PostgreSQL."""
+    client, rt = app_on(tmp_path, pg_url, events_url)
+    yield client, rt
     rt.close()
 
 
 def post(client, events, **extra) -> object:
     return client.post("/v1/events", json={"events": events, **extra}, headers=SERVER)
+
+
+def post_batches(client, batches: int, size: int) -> list[dict]:
+    """`batches` posts of `size` views by a visitor each; every one must be answered 202. All events sent."""
+    accepted = []
+    for n in range(batches):
+        batch = views(f"v{n}", size, start=n * size)
+        answer = post(client, batch)
+        assert answer.status_code == 202, answer.get_data(as_text=True)
+        accepted += batch
+    return accepted
 
 
 def views(visitor: str, n: int, start: int = 0) -> list[dict]:

@@ -14,20 +14,26 @@ from datetime import datetime, timedelta, timezone
 import nats
 import psycopg
 import pytest
-from pertinent import create_app
 from pertinent.domain import Event
 from pertinent.ingest import messages
 from pertinent.ingest.publisher import publisher_for
 from pertinent.ingest.url import parse_events_url
-from pertinent.runtime import Runtime
 from pertinent.store import open_store
 
-from tests.api.conftest import make_config
 from tests.conftest import REPO_ROOT
 from tests.support.net import free_port
 from tests.support.services import POSTGRES_URL
 
-from .conftest import ACK_WAIT_S, BackgroundIngestor, ingest_until_idle, post, views, wait_for
+from .conftest import (
+    ACK_WAIT_S,
+    BackgroundIngestor,
+    app_on,
+    ingest_until_idle,
+    post,
+    post_batches,
+    views,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.nats, pytest.mark.postgres]
 
@@ -152,11 +158,7 @@ def _ingest_process(events_url: str, store_url: str, tmp_path, *extra: str) -> s
 def test_a_consumer_killed_mid_stream_leaves_every_acknowledged_event_stored_exactly_once(
         sidecar, events_url, pg_url, tmp_path):
     client, rt = sidecar
-    accepted = []
-    for n in range(60):
-        batch = views(f"v{n}", 20, start=n * 20)
-        assert post(client, batch).status_code == 202
-        accepted += batch
+    accepted = post_batches(client, 60, 20)
     worker = _ingest_process(events_url, pg_url, tmp_path)
     wait_for(lambda: rt.store.count_events() >= 60, timeout=60, what="the consumer's first batches")
     worker.send_signal(signal.SIGKILL)
@@ -174,11 +176,7 @@ def test_a_consumer_killed_mid_stream_leaves_every_acknowledged_event_stored_exa
 
 def test_two_consumers_on_one_durable_share_the_stream_and_write_each_event_once(sidecar, events_url, pg_url):
     client, rt = sidecar
-    accepted = []
-    for n in range(40):
-        batch = views(f"v{n}", 5, start=n * 5)
-        assert post(client, batch).status_code == 202
-        accepted += batch
+    accepted = post_batches(client, 40, 5)
     stores = [open_store(pg_url), open_store(pg_url)]
     with BackgroundIngestor(events_url, stores[0], batch=2) as one, \
             BackgroundIngestor(events_url, stores[1], batch=2) as two:
@@ -208,8 +206,7 @@ def test_a_message_that_is_not_an_event_batch_is_dropped_and_the_rest_ingested(s
 
 def test_nats_down_answers_503_with_json_and_nothing_accepted_is_lost(tmp_path, own_nats, pg_url):
     url = f"{own_nats.url}/pt-own"
-    rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url, events_url=url))
-    client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
+    client, rt = app_on(tmp_path, pg_url, url)
     before = views("v1", 10)
     assert post(client, before).status_code == 202
 
@@ -231,9 +228,7 @@ def test_nats_down_answers_503_with_json_and_nothing_accepted_is_lost(tmp_path, 
 
 
 def test_an_unreachable_stream_at_start_answers_503_and_the_store_is_not_written(tmp_path, pg_url):
-    rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url,
-                                         events_url=f"nats://127.0.0.1:{free_port()}/pt-nowhere"))
-    client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
+    client, rt = app_on(tmp_path, pg_url, f"nats://127.0.0.1:{free_port()}/pt-nowhere")
     response = post(client, views("v1", 3))
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "stream_unavailable"
     assert rt.store.count_events() == 0
@@ -242,8 +237,7 @@ def test_an_unreachable_stream_at_start_answers_503_and_the_store_is_not_written
 
 def test_a_running_consumer_rides_out_a_nats_restart(tmp_path, own_nats, pg_url):
     url = f"{own_nats.url}/pt-own"
-    rt = Runtime.from_config(make_config(tmp_path, store_url=pg_url, events_url=url))
-    client = create_app(rt.config, rt, test_config={"TESTING": True}).test_client()
+    client, rt = app_on(tmp_path, pg_url, url)
     before, after = views("v1", 10), views("v2", 10, start=50)
     ingest_store = open_store(pg_url)
     with BackgroundIngestor(url, ingest_store):
