@@ -15,7 +15,7 @@ import nats
 import psycopg
 import pytest
 from pertinent.domain import Event
-from pertinent.ingest import messages
+from pertinent.ingest import erasure, messages
 from pertinent.ingest.publisher import publisher_for
 from pertinent.ingest.url import parse_events_url
 from pertinent.store import open_store
@@ -26,6 +26,7 @@ from tests.support.services import POSTGRES_URL
 
 from .conftest import (
     ACK_WAIT_S,
+    SERVER,
     BackgroundIngestor,
     app_on,
     ingest_until_idle,
@@ -251,3 +252,39 @@ def test_a_running_consumer_rides_out_a_nats_restart(tmp_path, own_nats, pg_url)
     assert stored(rt.store) == sent(before + after)
     ingest_store.close()
     rt.close()
+
+
+def test_erasing_a_visitor_covers_their_events_still_waiting_in_the_stream(sidecar, events_url, monkeypatch):
+    monkeypatch.setattr(erasure, "CLOCK_SLACK", timedelta(0))  # one machine's clock here
+    client, rt = sidecar
+    assert post(client, views("gone", 10) + views("stays", 5, start=50)).status_code == 202
+    answer = client.delete("/v1/visitors/gone", headers=SERVER)
+    assert answer.status_code == 200
+    later = views("gone", 3, start=100)  # the visitor came back and consented again
+    assert post(client, later).status_code == 202
+    totals = ingest_until_idle(events_url, rt.store)
+    assert totals.erased == 10
+    assert stored(rt.store) == sent(views("stays", 5, start=50) + later)
+
+
+class ErasedWhileWriting:
+    """A store on which the visitor's erase lands while ingest writes (between its reads of erasures)."""
+
+    def __init__(self, store, visitor_id):
+        self.store, self.visitor_id = store, visitor_id
+
+    def add_events_once(self, identified):
+        written = self.store.add_events_once(identified)
+        erasure.record_erasure(self.store, self.visitor_id)
+        self.store.erase_visitor(self.visitor_id)
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_an_erasure_that_lands_while_ingest_writes_still_removes_the_visitor(sidecar, events_url):
+    client, rt = sidecar
+    assert post(client, views("gone", 10) + views("stays", 5, start=50)).status_code == 202
+    ingest_until_idle(events_url, ErasedWhileWriting(rt.store, "gone"))
+    assert stored(rt.store) == sent(views("stays", 5, start=50))

@@ -20,7 +20,8 @@ import nats.errors
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ..store.base import Store
-from . import messages
+from ..store.rows import to_utc
+from . import erasure, messages
 from .jetstream import connect, ensure_stream
 from .url import EventsStream
 
@@ -42,6 +43,7 @@ class Totals:
     written: int = 0
     duplicates: int = 0
     refused: int = 0  # messages that were not event batches, terminated (never redelivered)
+    erased: int = 0  # events of visitors erased after the stream accepted them, not written
     store_retries: int = 0
 
 
@@ -133,10 +135,11 @@ class Ingestor:
 
     async def _ingest(self, batch: list, stop: asyncio.Event) -> None:
         """Decode, write in one transaction (retrying while the store is down), then ack each message."""
-        identified, carried = [], []
+        stamped, carried = [], []  # (when the stream accepted it, (event id, event))
         for msg in batch:
             try:
-                identified.extend(messages.decode(msg.data))
+                accepted_at = to_utc(msg.metadata.timestamp)
+                stamped.extend((accepted_at, pair) for pair in messages.decode(msg.data))
                 carried.append(msg)
             except messages.BadMessage as exc:
                 # Not ours (or from a newer release): retrying cannot help, and it must not stall the rest.
@@ -146,33 +149,36 @@ class Ingestor:
                 await _tell(msg, "term")
         if not carried:
             return
-        written = await self._write(identified, carried, stop)
-        if written is None:  # stopped while the store was down: let another consumer take them now
+        outcome = await self._write(stamped, carried, stop)
+        if outcome is None:  # stopped while the store was down: let another consumer take them now
             for msg in carried:
                 await _tell(msg, "nak")
             return
         for msg in carried:
             await _tell(msg, "ack")
+        written, dropped = outcome
         self.totals.messages += len(carried)
         self.totals.written += written
-        self.totals.duplicates += len(identified) - written
+        self.totals.erased += dropped
+        self.totals.duplicates += len(stamped) - dropped - written
         if self.on_written is not None:
             try:
-                self.on_written([event for _, event in identified])
+                self.on_written([event for _, (_, event) in stamped])
             except Exception as exc:  # the events are stored; a cache hiccup only delays fresh decisions
                 log.warning("ingest: after-write hook failed: %s", exc)
 
-    async def _write(self, identified: list, carried: list, stop: asyncio.Event) -> int | None:
-        """How many events were new; None when stopped before the store took them."""
+    async def _write(self, stamped: list, carried: list, stop: asyncio.Event) -> tuple[int, int] | None:
+        """(events new to the store, events dropped by an erasure); None when stopped before the store
+        took them."""
         backoff = FIRST_BACKOFF_S
         while True:
             try:
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self._writer, self.store.add_events_once, identified)
+                return await loop.run_in_executor(self._writer, self._commit, stamped)
             except Exception as exc:  # an outage, or a bug: either way the events stay unacknowledged
                 self.totals.store_retries += 1
                 log.warning("ingest: store write of %d events failed, retrying in %.1fs: %s",
-                            len(identified), backoff, exc)
+                            len(stamped), backoff, exc)
             # Keep the messages ours while waiting, so they are not redelivered to a consumer as stuck.
             for msg in carried:
                 await _tell(msg, "in_progress")
@@ -180,6 +186,21 @@ class Ingestor:
                 return None
             # Below ack_wait, so the in-progress signal renews the messages before they expire.
             backoff = min(backoff * 2, MAX_BACKOFF_S, self.ack_wait / 2)
+
+
+    def _commit(self, stamped: list) -> tuple[int, int]:
+        """Write the events no erasure covers; then erase again any visitor an erasure came in for while
+        this wrote (the erase route records it before deleting, so one of the two always sees the other)."""
+        before = erasure.erasures(self.store)
+        kept = [pair for at, pair in stamped if not erasure.covered(pair[1].visitor_id, at, before)]
+        written = self.store.add_events_once(kept)
+        after = erasure.erasures(self.store)
+        late = {pair[1].visitor_id for at, pair in stamped
+                if erasure.covered(pair[1].visitor_id, at, after)
+                and not erasure.covered(pair[1].visitor_id, at, before)}
+        for visitor_id in sorted(late):
+            self.store.erase_visitor(visitor_id)
+        return written, len(stamped) - len(kept)
 
 
 async def _tell(msg, verb: str) -> None:
