@@ -176,8 +176,9 @@ def _validate(cfg: Config) -> Config:
     if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
         raise ConfigError(f"PERTINENT_CACHE_URL={cfg.cache_url!r}: expected diskcache:///PATH or redis://...")
     if cfg.events_url:
-        from .ingest.url import parse_events_url  # no NATS client needed to check the URL
+        from .ingest.url import parse_events_url, require_client
         parse_events_url(cfg.events_url)
+        require_client()
     if cfg.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"PERTINENT_LOG_LEVEL={cfg.log_level!r}: expected DEBUG, INFO, WARNING or ERROR")
     for origin in cfg.allowed_origins:

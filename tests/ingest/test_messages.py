@@ -74,3 +74,14 @@ def test_ingest_without_the_setting_says_what_is_missing(monkeypatch, tmp_path, 
     assert main(["ingest"]) == 2
     err = capsys.readouterr().err
     assert "PERTINENT_EVENTS_URL is not set" in err and "Traceback" not in err
+
+
+def test_the_setting_without_the_nats_client_installed_is_refused_at_start(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "nats" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"pip install 'pertinent\[stream\]'"):
+        load_config(env={"PERTINENT_EVENTS_URL": "nats://127.0.0.1:4222/pertinent-events"})
+    assert load_config(env={}).events_url == ""  # without the setting nothing needs it

@@ -13,7 +13,7 @@ log = logging.getLogger("pertinent.ingest")
 
 def register(sub) -> None:
     """`pertinent ingest` on the CLI's subcommands."""
-    from .consumer import ACK_WAIT_S, BATCH, DURABLE
+    from .defaults import ACK_WAIT_S, BATCH, DURABLE
 
     parser = sub.add_parser("ingest", help="write events from the stream (PERTINENT_EVENTS_URL) to the store")
     parser.add_argument("--batch", type=int, default=BATCH,

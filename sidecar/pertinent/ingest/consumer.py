@@ -22,14 +22,12 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from ..store.base import Store
 from ..store.rows import to_utc
 from . import erasure, messages
+from .defaults import ACK_WAIT_S, BATCH, DURABLE
 from .jetstream import connect, ensure_stream
 from .url import EventsStream
 
 log = logging.getLogger("pertinent.ingest")
 
-DURABLE = "pertinent-ingest"
-BATCH = 500
-ACK_WAIT_S = 30.0
 # Seconds a fetch waits for messages before looking at the stop flag again.
 FETCH_WAIT_S = 1.0
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 0.5, 30.0

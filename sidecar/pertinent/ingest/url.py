@@ -56,3 +56,12 @@ def _shown(url: str) -> str:
     if at and ":" in creds:
         creds = creds.split(":", 1)[0] + ":***"
     return scheme + sep + creds + at + hosts
+
+
+def require_client() -> None:
+    """A ConfigError at start, instead of a failing request later, when nats-py is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("nats") is None:
+        raise ConfigError("PERTINENT_EVENTS_URL needs the NATS client: pip install 'pertinent[stream]' "
+                          "(nats-py)")
