@@ -288,3 +288,21 @@ def test_an_erasure_that_lands_while_ingest_writes_still_removes_the_visitor(sid
     assert post(client, views("gone", 10) + views("stays", 5, start=50)).status_code == 202
     ingest_until_idle(events_url, ErasedWhileWriting(rt.store, "gone"))
     assert stored(rt.store) == sent(views("stays", 5, start=50))
+
+
+def test_a_stream_deleted_under_a_running_sidecar_is_made_again(sidecar, events_url):
+    client, rt = sidecar
+    assert post(client, views("v1", 3)).status_code == 202
+    target = parse_events_url(events_url)
+
+    async def delete():
+        nc = await nats.connect(list(target.servers))
+        await nc.jetstream().delete_stream(target.stream)
+        await nc.close()
+    asyncio.run(delete())
+    # The first publish after it finds nobody holding the subject (503); the next one recreates the stream.
+    wait_for(lambda: post(client, views("v2", 3, start=10)).status_code == 202, timeout=10,
+             what="publishing to a stream made again")
+    ingest_until_idle(events_url, rt.store)
+    # v1's events went with the stream the operator deleted; what was accepted afterwards is all there.
+    assert stored(rt.store) == sent(views("v2", 3, start=10))

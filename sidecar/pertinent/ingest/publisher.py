@@ -13,6 +13,9 @@ import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from nats.errors import NoRespondersError
+from nats.js.errors import NoStreamResponseError
+
 from ..domain import Event
 from . import messages
 from .jetstream import StreamUnavailable, connect, ensure_stream
@@ -59,6 +62,10 @@ class StreamPublisher:
                 js.publish(self.target.subject, m.payload, timeout=self.timeout,
                            headers={"Nats-Msg-Id": m.id}) for m in batch)), self.timeout)
         except Exception as exc:  # timeouts, no responders while JetStream restarts, a closed connection
+            if isinstance(exc, (NoRespondersError, NoStreamResponseError)):
+                # Nothing holds the subject (the stream was deleted): the next request connects afresh,
+                # which makes the stream again.
+                await nc.close()
             raise StreamUnavailable(f"stream {self.target.redacted} did not acknowledge: "
                                     f"{exc or type(exc).__name__}") from None
         return len(acks)
