@@ -286,8 +286,12 @@ class ErasedWhileWriting:
 def test_an_erasure_that_lands_while_ingest_writes_still_removes_the_visitor(sidecar, events_url):
     client, rt = sidecar
     assert post(client, views("gone", 10) + views("stays", 5, start=50)).status_code == 202
-    ingest_until_idle(events_url, ErasedWhileWriting(rt.store, "gone"))
+    bumped = set()
+    totals = ingest_until_idle(events_url, ErasedWhileWriting(rt.store, "gone"),
+                               on_written=lambda events: bumped.update(e.visitor_id for e in events))
     assert stored(rt.store) == sent(views("stays", 5, start=50))
+    assert bumped == {"stays"}  # the erased visitor's cache generation is not written back
+    assert (totals.written, totals.duplicates) == (15, 0)
 
 
 def test_a_stream_deleted_under_a_running_sidecar_is_made_again(sidecar, events_url):

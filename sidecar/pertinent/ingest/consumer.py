@@ -154,20 +154,20 @@ class Ingestor:
             return
         for msg in carried:
             await _tell(msg, "ack")
-        written, dropped = outcome
+        written, offered, still_stored = outcome
         self.totals.messages += len(carried)
         self.totals.written += written
-        self.totals.erased += dropped
-        self.totals.duplicates += len(stamped) - dropped - written
-        if self.on_written is not None:
+        self.totals.erased += len(stamped) - offered
+        self.totals.duplicates += offered - written
+        if self.on_written is not None and still_stored:
             try:
-                self.on_written([event for _, (_, event) in stamped])
+                # Not erased visitors: a generation bump would write one back into the cache.
+                self.on_written(still_stored)
             except Exception as exc:  # the events are stored; a cache hiccup only delays fresh decisions
                 log.warning("ingest: after-write hook failed: %s", exc)
 
-    async def _write(self, stamped: list, carried: list, stop: asyncio.Event) -> tuple[int, int] | None:
-        """(events new to the store, events dropped by an erasure); None when stopped before the store
-        took them."""
+    async def _write(self, stamped: list, carried: list, stop: asyncio.Event) -> tuple[int, int, list] | None:
+        """_commit's answer; None when stopped before the store took the events."""
         backoff = FIRST_BACKOFF_S
         while True:
             try:
@@ -185,10 +185,10 @@ class Ingestor:
             # Below ack_wait, so the in-progress signal renews the messages before they expire.
             backoff = min(backoff * 2, MAX_BACKOFF_S, self.ack_wait / 2)
 
-
-    def _commit(self, stamped: list) -> tuple[int, int]:
+    def _commit(self, stamped: list) -> tuple[int, int, list]:
         """Write the events no erasure covers; then erase again any visitor an erasure came in for while
-        this wrote (the erase route records it before deleting, so one of the two always sees the other)."""
+        this wrote (the erase route records it before deleting, so one of the two always sees the other).
+        Returns (events new to the store, events offered to it, the events of visitors still stored)."""
         before = erasure.erasures(self.store)
         kept = [pair for at, pair in stamped if not erasure.covered(pair[1].visitor_id, at, before)]
         written = self.store.add_events_once(kept)
@@ -198,7 +198,7 @@ class Ingestor:
                 and not erasure.covered(pair[1].visitor_id, at, before)}
         for visitor_id in sorted(late):
             self.store.erase_visitor(visitor_id)
-        return written, len(stamped) - len(kept)
+        return written, len(kept), [event for _, event in kept if event.visitor_id not in late]
 
 
 async def _tell(msg, verb: str) -> None:
