@@ -310,3 +310,13 @@ def test_a_stream_deleted_under_a_running_sidecar_is_made_again(sidecar, events_
     ingest_until_idle(events_url, rt.store)
     # v1's events went with the stream the operator deleted; what was accepted afterwards is all there.
     assert stored(rt.store) == sent(views("v2", 3, start=10))
+
+
+def test_the_embedded_sqlite_store_ingests_from_the_stream_too(tmp_path, events_url):
+    client, rt = app_on(tmp_path, f"sqlite:///{tmp_path / 'data' / 'pertinent.db'}", events_url)
+    accepted = post_batches(client, 5, 4)
+    assert rt.store.count_events() == 0
+    assert ingest_until_idle(events_url, rt.store).written == 20
+    ingest_until_idle(events_url, rt.store)  # nothing left: nothing written twice
+    assert stored(rt.store) == sent(accepted)
+    rt.close()
