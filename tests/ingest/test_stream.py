@@ -320,3 +320,24 @@ def test_the_embedded_sqlite_store_ingests_from_the_stream_too(tmp_path, events_
     ingest_until_idle(events_url, rt.store)  # nothing left: nothing written twice
     assert stored(rt.store) == sent(accepted)
     rt.close()
+
+
+def test_a_consumer_whose_durable_was_deleted_makes_it_again_and_goes_on(sidecar, events_url, monkeypatch):
+    from pertinent.ingest import consumer
+    monkeypatch.setattr(consumer, "CHECK_EVERY_S", 1.0)
+    client, rt = sidecar
+    target = parse_events_url(events_url)
+    ingest_store = open_store(rt.config.resolved_store_url)
+    with BackgroundIngestor(events_url, ingest_store) as ingestor:
+        assert post(client, views("v1", 5)).status_code == 202
+        wait_for(lambda: rt.store.count_events() == 5, what="the first batch in the store")
+
+        async def delete():
+            nc = await nats.connect(list(target.servers))
+            await nc.jetstream().delete_consumer(target.stream, ingestor.durable)
+            await nc.close()
+        asyncio.run(delete())
+        assert post(client, views("v2", 5, start=10)).status_code == 202
+        wait_for(lambda: rt.store.count_events() == 10, what="the consumer made again")
+    assert stored(rt.store) == sent(views("v1", 5) + views("v2", 5, start=10))
+    ingest_store.close()

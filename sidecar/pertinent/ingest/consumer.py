@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import nats.errors
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 
 from ..store.base import Store
 from ..store.rows import to_utc
@@ -31,6 +32,8 @@ log = logging.getLogger("pertinent.ingest")
 # Seconds a fetch waits for messages before looking at the stop flag again.
 FETCH_WAIT_S = 1.0
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 0.5, 30.0
+# Seconds of empty fetches between checks that the durable consumer still exists.
+CHECK_EVERY_S = 30.0
 
 
 @dataclass
@@ -78,6 +81,8 @@ class Ingestor:
                     idle += FETCH_WAIT_S
                     if idle_exit is not None and idle >= idle_exit:
                         break
+                    if idle % CHECK_EVERY_S < FETCH_WAIT_S:
+                        sub = await self._still_subscribed(nc, sub, stop) or sub
                     continue
                 idle = 0.0
                 await self._ingest(batch, stop)
@@ -102,6 +107,21 @@ class Ingestor:
                     return None
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
         return None
+
+    async def _still_subscribed(self, nc, sub, stop: asyncio.Event):
+        """A fetch from a durable consumer (or stream) someone deleted only ever times out, like an empty
+        stream would: look now and then, and make them again (None: all is well, or we are stopping)."""
+        try:
+            await sub.consumer_info()
+            return None
+        except NotFoundError:
+            log.warning("ingest: durable consumer %s of %s is gone; making it again", self.durable,
+                        self.target.redacted)
+        except nats.errors.Error as exc:  # not reachable right now: the next look will tell
+            log.debug("ingest: consumer check failed: %s", exc)
+            return None
+        await sub.unsubscribe()
+        return await self._subscribe(nc, stop)
 
     async def _connect(self, stop: asyncio.Event):
         """Wait for a NATS server as long as it takes, unless stopped first."""
