@@ -67,12 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         register = None
     if register is not None:
         register(sub)
-    from . import migrate_command, report, worker
+    from . import ingest, migrate_command, report, worker
     from .experiments import commands as experiment_commands
     from .modelset import commands as model_commands
 
     # the closed loop: worker, report, experiments; and signing the model sets it serves
-    for part in (worker, report, experiment_commands, model_commands, migrate_command):
+    for part in (worker, report, experiment_commands, model_commands, migrate_command, ingest):
         part.register(sub)
     return parser
 

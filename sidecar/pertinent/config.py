@@ -28,6 +28,9 @@ class Config:
     # Where model sets and the LIVE / CANARY pointers live: unset, models_dir itself; postgresql://...
     # (same form as store_url), tables shared by every host, each keeping verified copies in models_dir.
     models_url: str = ""
+    # nats://host:port/STREAM: accepted events go to this JetStream stream and `pertinent ingest` writes
+    # them to the store (ingest/). Empty: events go straight to the store.
+    events_url: str = ""
     decision_ttl: int = 300
     segment_ttl: int = 60
     max_body_bytes: int = 1_048_576
@@ -178,6 +181,10 @@ def _validate(cfg: Config) -> Config:
                           "the models folder)")
     if cfg.cache_url and not cfg.cache_url.startswith(("diskcache:///", "redis://", "rediss://", "memory://")):
         raise ConfigError(f"PERTINENT_CACHE_URL={cfg.cache_url!r}: expected diskcache:///PATH or redis://...")
+    if cfg.events_url:
+        from .ingest.url import parse_events_url, require_client
+        parse_events_url(cfg.events_url)
+        require_client()
     if cfg.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"PERTINENT_LOG_LEVEL={cfg.log_level!r}: expected DEBUG, INFO, WARNING or ERROR")
     for origin in cfg.allowed_origins:

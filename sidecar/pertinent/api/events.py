@@ -1,4 +1,5 @@
-"""Behaviour events in batches: each item validated on its own; accepted ones are durable before 202."""
+"""Behaviour events in batches: each item validated on its own; accepted ones are durable before 202
+(in the store, or in the events stream when PERTINENT_EVENTS_URL names one)."""
 from __future__ import annotations
 
 import logging
@@ -46,15 +47,11 @@ def post_events():
             rejected.append({"index": i, "field": exc.field, "reason": exc.code, "message": exc.message})
     rt = runtime()
     if accepted:
-        try:
-            rt.store.add_events(accepted)
-        except Exception as exc:
-            if not is_backend_outage(exc):
-                raise  # validated input the store refuses is our bug (a 500), never a retry loop
-            # Not the client's fault and nothing was stored: say so, so the snippet retries later.
-            log.error("events: store write failed: %s", exc)
-            message = "events could not be stored; retry later"
-            raise PertinentError("store_unavailable", message, status=503) from None
+        events_url = settings().events_url
+        if events_url:
+            _append_to_stream(events_url, accepted)
+        else:
+            _store(rt.store, accepted)
         # The visitors' cached decisions are stale now: their history changed. The events are already
         # stored, so a cache hiccup must not turn the answer into an error (TTLs bound the staleness).
         try:
@@ -63,6 +60,33 @@ def post_events():
             log.warning("events: cache generation bump failed: %s", exc)
     metrics.observe_events(len(accepted), rejected)
     return {"accepted": len(accepted), "rejected": rejected}, 202
+
+
+def _store(store, accepted) -> None:
+    """Straight into the store, durable before the 202."""
+    try:
+        store.add_events(accepted)
+    except Exception as exc:
+        if not is_backend_outage(exc):
+            raise  # validated input the store refuses is our bug (a 500), never a retry loop
+        # Not the client's fault and nothing was stored: say so, so the snippet retries later.
+        log.error("events: store write failed: %s", exc)
+        message = "events could not be stored; retry later"
+        raise PertinentError("store_unavailable", message, status=503) from None
+
+
+def _append_to_stream(events_url: str, accepted) -> None:
+    """Into the durable stream (PERTINENT_EVENTS_URL), acknowledged before the 202; `pertinent ingest`
+    writes them to the store. The store may be down meanwhile: the stream keeps accepting."""
+    from ..ingest.jetstream import StreamUnavailable  # only here: nats-py is needed only with the setting
+    from ..ingest.publisher import publisher_for
+
+    try:
+        publisher_for(events_url).publish(accepted)
+    except StreamUnavailable as exc:
+        log.error("events: stream publish failed: %s", exc)
+        message = "events could not be queued; retry later"
+        raise PertinentError("stream_unavailable", message, status=503) from None
 
 
 def _item_refuses_consent(raw) -> bool:

@@ -7,7 +7,7 @@ from flask import Blueprint
 
 from ..auth import ADMIN, access
 from ..errors import PertinentError
-from . import runtime
+from . import runtime, settings
 from .contract.types import check_id
 
 bp = Blueprint("visitors", __name__)
@@ -31,6 +31,9 @@ def erase_visitor(visitor_id: str):
     """
     check_id(visitor_id, "visitor_id")
     rt = runtime()
+    if settings().events_url:  # events of theirs may still wait in the stream: `ingest` drops those
+        from ..ingest.erasure import record_erasure
+        record_erasure(rt.store, visitor_id)
     erased = rt.store.erase_visitor(visitor_id)
     try:
         rt.cache.forget_visitor(visitor_id)

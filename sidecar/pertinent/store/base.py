@@ -48,6 +48,12 @@ class Store(abc.ABC):
         """Append events in one transaction; returns how many were stored. Durable on return."""
 
     @abc.abstractmethod
+    def add_events_once(self, identified: list[tuple[str, Event]]) -> int:
+        """Append (event id, event) pairs in one transaction, skipping ids already stored; returns how
+        many were new. Durable on return. At-least-once delivery (ingest/) writes through this, so an
+        event delivered twice is stored once."""
+
+    @abc.abstractmethod
     def visitor_history(self, visitor_id: str, limit: int = 50) -> list[Event]:
         """The visitor's most recent events (newest first), impressions excluded."""
 

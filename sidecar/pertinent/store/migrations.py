@@ -32,6 +32,7 @@ STEPS: tuple[Step, ...] = (
     Step(1, "catalog, events, records and locks", schema.SQLITE, schema.POSTGRES),
     Step(2, "model sets: artifacts, manifests and pointers", model_set_tables.SQLITE,
          model_set_tables.POSTGRES),
+    Step(3, "event ids, so a redelivered event is written once", schema.EVENT_IDS, schema.EVENT_IDS),
 )
 
 # Bookkeeping, not a step: one row per applied version. Same DDL on both backends.

@@ -91,6 +91,14 @@ POSTGRES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
 )
 
+# Step 2: an id per event written through the stream (ingest/), unique, so a message delivered twice is
+# stored once. Events written straight by the API have none (NULL never conflicts); the index is partial
+# so it costs nothing for them. The same DDL on both backends.
+EVENT_IDS = (
+    "ALTER TABLE events ADD COLUMN event_id TEXT",
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id) WHERE event_id IS NOT NULL",
+)
+
 # Records (experiments, canary history, drift, worker state) and named locks: see records.py.
 SQLITE += records.SQLITE_TABLES
 POSTGRES += records.POSTGRES_TABLES

@@ -25,6 +25,10 @@ _UPSERT_CONTENT = (
     f"INSERT INTO content ({_CONTENT_COLS}) VALUES ({', '.join('?' for _ in rows.CONTENT_COLUMNS)}) "
     "ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in rows.CONTENT_COLUMNS if c != "id"))
+# The conflict target names the partial unique index of migration step 3 (store/schema.py EVENT_IDS).
+_INSERT_EVENTS_ONCE = (
+    f"INSERT INTO events (event_id, {_EVENT_COLS}) VALUES (?, {', '.join('?' for _ in rows.EVENT_COLUMNS)}) "
+    "ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING")
 _BUMP_REVISION = "UPDATE catalog_state SET revision = revision + 1 WHERE id = 1"
 
 
@@ -177,6 +181,15 @@ class SQLStore(RecordsMixin, Store):
         with self._write() as cur:
             self._insert_events(cur, values)
         return len(values)
+
+    def add_events_once(self, identified: list[tuple[str, Event]]) -> int:
+        values = [(event_id, *rows.event_row(e, self._time_in)) for event_id, e in identified]
+        if not values:
+            return 0
+        with self._write() as cur:
+            cur.executemany(self._q(_INSERT_EVENTS_ONCE), values)
+            # Both drivers sum the rows each execution inserted; a skipped duplicate inserts none.
+            return cur.rowcount
 
     def visitor_history(self, visitor_id: str, limit: int = 50) -> list[Event]:
         found = self._read(f"SELECT {_EVENT_COLS} FROM events WHERE visitor_id = ? AND type <> 'impression' "
