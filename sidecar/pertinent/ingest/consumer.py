@@ -15,11 +15,13 @@ import os
 import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 
 import nats.errors
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from ..domain import Event
 from ..store.base import Store
 from ..store.rows import to_utc
 from . import erasure, messages
@@ -153,7 +155,9 @@ class Ingestor:
 
     async def _ingest(self, batch: list, stop: asyncio.Event) -> None:
         """Decode, write in one transaction (retrying while the store is down), then ack each message."""
-        stamped, carried = [], []  # (when the stream accepted it, (event id, event))
+        # (when the stream accepted it, (event id, event))
+        stamped: list[tuple[datetime, tuple[str, Event]]] = []
+        carried: list = []  # the messages to ack once their events are written
         for msg in batch:
             try:
                 accepted_at = to_utc(msg.metadata.timestamp)

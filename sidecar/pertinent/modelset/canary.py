@@ -105,6 +105,8 @@ def _judge(version: str, canary: Tally, live: Tally, config, figures: dict) -> C
         return CanaryDecision("wait", version, f"canary {version}: {canary.impressions} impressions, live "
                               f"{live.impressions}; waiting for {need} each", figures)
     result = uplift(canary.clicks, canary.impressions, live.clicks, live.impressions)
+    if result is None:  # an arm with no impressions (canary_min_impressions 0): nothing to compare yet
+        return CanaryDecision("wait", version, f"canary {version}: no impressions to compare yet", figures)
     figures["uplift"] = {"diff": result.diff, "low": result.low, "high": result.high}
     rates = (f"canary CTR {points(canary.clicks / canary.impressions)}% vs live "
              f"{points(live.clicks / live.impressions)}% ({points(result.diff)} points, 95% CI "
@@ -127,6 +129,8 @@ def apply_decision(store, sets: ModelSets, decision: CanaryDecision, now: dateti
     now = now or datetime.now(timezone.utc)
     sets = as_model_sets(sets)
     if decision.action == "promote":
+        if decision.version is None:
+            raise ValueError("a promote verdict names the canary version it promotes")
         sets.promote(decision.version)
     sets.set_canary(None)
     store.put_record(STATE_KIND, "current", {"version": None, "ended": decision.action,
